@@ -1,0 +1,3 @@
+export * from './keys.js';
+export type * from './api.js';
+export type * from './collab.js';

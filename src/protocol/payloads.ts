@@ -1,0 +1,224 @@
+import {
+  type Validation,
+  invalid,
+  isRecord,
+  isSafeInteger,
+  readString,
+  safeLink,
+  valid,
+} from './validate.js';
+
+export const NOTIFICATION_LEVELS = ['info', 'success', 'warning', 'error'] as const;
+export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];
+
+/** Payload of `notification.new`. Text is plain text; `link` is http, https or relative. */
+export interface NotificationPayload {
+  readonly id: string;
+  readonly level: NotificationLevel;
+  readonly title: string;
+  readonly message: string;
+  readonly link?: string;
+  /** Notifications with the same group key may be merged by a feed. */
+  readonly group?: string;
+  /** The user this is addressed to; absent means everyone. */
+  readonly to?: string;
+}
+
+/** Payload of `notification.read`: the user marked items read, seen or archived. */
+export interface NotificationReadPayload {
+  readonly state: 'read' | 'seen' | 'archived';
+  readonly ids?: readonly string[];
+  readonly all?: boolean;
+}
+
+/** Payload of `activity.new`. */
+export interface ActivityPayload {
+  readonly id: string;
+  readonly userId?: string;
+  readonly userName: string;
+  readonly action: string;
+  readonly target: string;
+  readonly link?: string;
+}
+
+export interface PresencePayload {
+  readonly userId: string;
+  readonly name?: string;
+  readonly status: 'online' | 'away' | 'offline';
+}
+
+export interface HelloUser {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/** Payload of `sys.hello`, the first frame the server sends on a WebSocket. */
+export interface HelloPayload {
+  readonly version: number;
+  readonly epoch: string;
+  /** Largest frame the server accepts, in bytes. */
+  readonly maxFrameBytes: number;
+  /** Quiet time after which the client pings, in ms. */
+  readonly heartbeatMs: number;
+  readonly user: HelloUser | null;
+  /** The newest `seq` in the server's log when the socket opened. */
+  readonly seq: number;
+}
+
+export interface ResumePayload {
+  /** `<epoch>:<seq>`; absent or empty on a fresh start. */
+  readonly cursor?: string;
+  /** Demo mode only: the page's user id. */
+  readonly user?: string;
+}
+
+export interface ResetPayload {
+  readonly epoch: string;
+  readonly seq: number;
+  readonly reason: string;
+}
+
+export interface ErrorPayload {
+  readonly code: string;
+  readonly message: string;
+}
+
+export type EmptyPayload = Record<string, never>;
+
+type Out<T> = Validation<T>;
+
+function collect<T>(checks: Validation<unknown>[], build: () => T): Out<T> {
+  for (const check of checks) if (!check.ok) return check as Out<T>;
+  return valid(build());
+}
+
+export function validateNotification(input: unknown, path = 'payload'): Out<NotificationPayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const id = readString(input, 'id', path, { max: 200 });
+  const title = readString(input, 'title', path, { max: 500 });
+  const message = readString(input, 'message', path, { allowEmpty: true });
+  const link = readString(input, 'link', path, { optional: true, max: 2000 });
+  const group = readString(input, 'group', path, { optional: true, max: 200 });
+  const to = readString(input, 'to', path, { optional: true, max: 200 });
+  const level = input['level'];
+  if (!NOTIFICATION_LEVELS.includes(level as NotificationLevel)) {
+    return invalid(`${path}.level`, `${path}.level must be one of ${NOTIFICATION_LEVELS.join(', ')}`);
+  }
+  return collect([id, title, message, link, group, to], () => ({
+    id: id.ok ? id.value! : '',
+    level: level as NotificationLevel,
+    title: title.ok ? title.value! : '',
+    message: message.ok ? message.value! : '',
+    ...optional('link', link.ok ? safeLink(link.value) : undefined),
+    ...optional('group', group.ok ? group.value : undefined),
+    ...optional('to', to.ok ? to.value : undefined),
+  }));
+}
+
+export function validateNotificationRead(input: unknown, path = 'payload'): Out<NotificationReadPayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const state = input['state'];
+  if (state !== 'read' && state !== 'seen' && state !== 'archived') {
+    return invalid(`${path}.state`, `${path}.state must be read, seen or archived`);
+  }
+  const all = input['all'];
+  const ids = input['ids'];
+  if (all === true) return valid({ state, all: true });
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000 || !ids.every((id) => typeof id === 'string')) {
+    return invalid(`${path}.ids`, `${path}.ids must be a non-empty list of at most 1000 strings, or set all: true`);
+  }
+  return valid({ state, ids: ids as string[] });
+}
+
+export function validateActivity(input: unknown, path = 'payload'): Out<ActivityPayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const id = readString(input, 'id', path, { max: 200 });
+  const userId = readString(input, 'userId', path, { optional: true, max: 200 });
+  const userName = readString(input, 'userName', path, { max: 200 });
+  const action = readString(input, 'action', path, { max: 500 });
+  const target = readString(input, 'target', path, { max: 500 });
+  const link = readString(input, 'link', path, { optional: true, max: 2000 });
+  return collect([id, userId, userName, action, target, link], () => ({
+    id: id.ok ? id.value! : '',
+    ...optional('userId', userId.ok ? userId.value : undefined),
+    userName: userName.ok ? userName.value! : '',
+    action: action.ok ? action.value! : '',
+    target: target.ok ? target.value! : '',
+    ...optional('link', link.ok ? safeLink(link.value) : undefined),
+  }));
+}
+
+export function validatePresence(input: unknown, path = 'payload'): Out<PresencePayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const userId = readString(input, 'userId', path, { max: 200 });
+  const name = readString(input, 'name', path, { optional: true, max: 200 });
+  const status = input['status'];
+  if (status !== 'online' && status !== 'away' && status !== 'offline') {
+    return invalid(`${path}.status`, `${path}.status must be online, away or offline`);
+  }
+  return collect([userId, name], () => ({
+    userId: userId.ok ? userId.value! : '',
+    ...optional('name', name.ok ? name.value : undefined),
+    status,
+  }));
+}
+
+export function validateHello(input: unknown, path = 'payload'): Out<HelloPayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const { version, epoch, maxFrameBytes, heartbeatMs, user, seq } = input;
+  if (!isSafeInteger(version) || version < 1) return invalid(`${path}.version`, 'version must be a positive integer');
+  if (typeof epoch !== 'string' || epoch === '' || epoch.includes(':')) {
+    return invalid(`${path}.epoch`, 'epoch must be a non-empty string without ":"');
+  }
+  if (!isSafeInteger(maxFrameBytes) || maxFrameBytes < 1) {
+    return invalid(`${path}.maxFrameBytes`, 'maxFrameBytes must be a positive integer');
+  }
+  if (!isSafeInteger(heartbeatMs) || heartbeatMs < 1) {
+    return invalid(`${path}.heartbeatMs`, 'heartbeatMs must be a positive integer');
+  }
+  if (!isSafeInteger(seq) || seq < 0) return invalid(`${path}.seq`, 'seq must be a non-negative integer');
+  let helloUser: HelloUser | null = null;
+  if (user !== null && user !== undefined) {
+    if (!isRecord(user) || typeof user['id'] !== 'string') return invalid(`${path}.user`, 'user must be { id, name? }');
+    helloUser = { id: user['id'], ...optional('name', typeof user['name'] === 'string' ? user['name'] : undefined) };
+  }
+  return valid({ version, epoch, maxFrameBytes, heartbeatMs, user: helloUser, seq });
+}
+
+export function validateResume(input: unknown, path = 'payload'): Out<ResumePayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const cursor = readString(input, 'cursor', path, { optional: true, allowEmpty: true, max: 200 });
+  const user = readString(input, 'user', path, { optional: true, max: 200 });
+  return collect([cursor, user], () => ({
+    ...optional('cursor', cursor.ok ? cursor.value : undefined),
+    ...optional('user', user.ok ? user.value : undefined),
+  }));
+}
+
+export function validateReset(input: unknown, path = 'payload'): Out<ResetPayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const { epoch, seq, reason } = input;
+  if (typeof epoch !== 'string' || epoch === '') return invalid(`${path}.epoch`, 'epoch must be a non-empty string');
+  if (!isSafeInteger(seq) || seq < 0) return invalid(`${path}.seq`, 'seq must be a non-negative integer');
+  return valid({ epoch, seq, reason: typeof reason === 'string' ? reason : '' });
+}
+
+export function validateError(input: unknown, path = 'payload'): Out<ErrorPayload> {
+  if (!isRecord(input)) return invalid(path, `${path} must be an object`);
+  const code = readString(input, 'code', path, { max: 100 });
+  const message = readString(input, 'message', path, { allowEmpty: true });
+  return collect([code, message], () => ({
+    code: code.ok ? code.value! : '',
+    message: message.ok ? message.value! : '',
+  }));
+}
+
+export function validateEmpty(input: unknown, path = 'payload'): Out<EmptyPayload> {
+  if (input !== undefined && !isRecord(input)) return invalid(path, `${path} must be an object`);
+  return valid({});
+}
+
+/** Spreads `{ [key]: value }` only when the value is defined, so optional fields stay absent. */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

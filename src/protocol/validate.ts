@@ -1,0 +1,69 @@
+/** Small guards that turn `unknown` into typed values. Shared by the browser and the server. */
+
+/** Where a value failed validation and why. `field` is a dotted path such as `payload.title`. */
+export interface ValidationIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export type Validation<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issue: ValidationIssue };
+
+export const valid = <T>(value: T): Validation<T> => ({ ok: true, value });
+export const invalid = <T = never>(field: string, message: string): Validation<T> => ({
+  ok: false,
+  issue: { field, message },
+});
+
+export type Validator<T> = (input: unknown, field?: string) => Validation<T>;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Longest text accepted in any single string field; keeps one bad frame from bloating a list. */
+export const MAX_TEXT = 10_000;
+
+export function readString(
+  record: Record<string, unknown>,
+  key: string,
+  path: string,
+  options: { optional?: boolean; max?: number; allowEmpty?: boolean } = {},
+): Validation<string | undefined> {
+  const value = record[key];
+  const field = path ? `${path}.${key}` : key;
+  if (value === undefined || value === null) {
+    return options.optional ? valid(undefined) : invalid(field, `${field} is required`);
+  }
+  if (typeof value !== 'string') return invalid(field, `${field} must be a string`);
+  if (!options.allowEmpty && value.trim() === '') return invalid(field, `${field} must not be empty`);
+  const max = options.max ?? MAX_TEXT;
+  if (value.length > max) return invalid(field, `${field} must be at most ${max} characters`);
+  return valid(value);
+}
+
+export function isSafeInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/**
+ * Keeps a link only when it is http, https or relative; anything else (javascript:, data:, …)
+ * is dropped so it can never be rendered as a live link.
+ */
+export function safeLink(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  // Relative: a path, a query or a fragment, but never protocol-relative (//host) or a scheme.
+  if (/^(\/(?!\/)|\.{1,2}\/|\?|#)/.test(trimmed)) return trimmed;
+  if (/^https?:\/\//i.test(trimmed)) {
+    try {
+      const url = new URL(trimmed);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

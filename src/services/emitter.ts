@@ -1,0 +1,52 @@
+import type { Unsubscribe } from './types.js';
+
+/**
+ * A typed publish/subscribe list keyed by an event map. Handlers that throw do not stop the
+ * others; the error is handed to `onHandlerError` so a page's bug never breaks the service.
+ */
+export class Emitter<Events extends object> {
+  readonly #handlers = new Map<keyof Events, Set<(value: never) => void>>();
+
+  constructor(private readonly onHandlerError: (error: unknown) => void = () => {}) {}
+
+  on<K extends keyof Events>(type: K, handler: (value: Events[K]) => void): Unsubscribe {
+    let set = this.#handlers.get(type);
+    if (!set) {
+      set = new Set();
+      this.#handlers.set(type, set);
+    }
+    const entry = handler as (value: never) => void;
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size === 0 && this.#handlers.get(type) === set) this.#handlers.delete(type);
+    };
+  }
+
+  emit<K extends keyof Events>(type: K, value: Events[K]): void {
+    const set = this.#handlers.get(type);
+    if (!set) return;
+    for (const handler of [...set]) {
+      try {
+        (handler as (value: Events[K]) => void)(value);
+      } catch (error) {
+        this.onHandlerError(error);
+      }
+    }
+  }
+
+  has(type: keyof Events): boolean {
+    return (this.#handlers.get(type)?.size ?? 0) > 0;
+  }
+
+  /** Number of handlers across all types; used by leak checks. */
+  get size(): number {
+    let total = 0;
+    for (const set of this.#handlers.values()) total += set.size;
+    return total;
+  }
+
+  clear(): void {
+    this.#handlers.clear();
+  }
+}
