@@ -1,7 +1,45 @@
-// STUB: replaced by the editor work. Keeps the server compiling meanwhile.
+/**
+ * Collaborative documents over the y-websocket protocol, persisted to SQLite.
+ *
+ * One room per document id holds a `Y.Doc` and an `Awareness`. The wire format is the one of
+ * y-websocket (and `@y/websocket-server`'s utils): each binary frame starts with a varuint
+ * message type,
+ * - `0` sync: y-protocols sync step 1 / step 2 / update,
+ * - `1` awareness: an awareness update,
+ * - `3` query awareness: the peer asks for every awareness state,
+ * - `100` stored (our extension): the client sends a varuint counter; the server answers with the
+ *   same counter once everything the client sent before it is stored. Plain y-websocket peers
+ *   never send it, so they never receive it; plain servers ignore it, so the client stays at
+ *   "synced" instead of "saved".
+ *
+ * The document's text lives in the shared type `doc.getText('content')` (see
+ * {@link COLLAB_TEXT_NAME}); `getDocument` reads that type.
+ *
+ * Storage: every update is appended to `collab_updates` as it is applied, synchronously (so a
+ * `stored` answer that follows it on the socket is true). When a document has gathered many rows
+ * they are replaced by one snapshot (`Y.encodeStateAsUpdate`).
+ */
 import type Database from 'better-sqlite3';
-import type { WebSocket } from 'ws';
+import type { WebSocket, RawData } from 'ws';
+import * as Y from 'yjs';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
 import type { DocumentInfo } from '../src/protocol/index.js';
+
+/** Name of the shared `Y.Text` that holds a document's text, on the server and in the editor. */
+export const COLLAB_TEXT_NAME = 'content';
+
+/** y-websocket message types, plus our `stored` extension. */
+export const MessageType = Object.freeze({ sync: 0, awareness: 1, queryAwareness: 3, stored: 100 });
+
+/** Rows per document after which its updates are merged into one snapshot row. */
+const COMPACT_AFTER_ROWS = 200;
+/** How often dead sockets are looked for (a ping without a pong by the next round closes them). */
+const PING_INTERVAL_MS = 30_000;
+/** ws readyState OPEN, without importing the ws runtime. */
+const OPEN = 1;
 
 export interface CollabRooms {
   /** Takes over an upgraded socket on `/collab/<documentId>` and speaks y-websocket on it. */
@@ -15,12 +53,284 @@ export interface CollabRooms {
 export interface CollabRoomsOptions {
   readonly db: Database.Database;
   readonly log: (line: string) => void;
+  /** Rows after which a document is compacted; default 200. Tests lower it. */
+  readonly compactAfter?: number;
 }
 
-export function createCollabRooms(_options: CollabRoomsOptions): CollabRooms {
-  return {
-    handleConnection: (socket) => socket.close(1011, 'collab not implemented'),
-    getDocument: (id) => ({ id, text: '', updatedAt: null }),
-    close: () => {},
-  };
+interface Room {
+  readonly id: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  /** Each socket with the awareness client ids it controls, removed when it closes. */
+  readonly sockets: Map<WebSocket, Set<number>>;
+  rows: number;
+  updatedAt: number | null;
+  /** Detaches the doc and awareness listeners. */
+  readonly dispose: () => void;
+}
+
+/** Marks updates read from the database so they are not written back. */
+const LOAD_ORIGIN = Symbol('collab.load');
+
+/** Creates the room registry; the table is created when missing. */
+export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
+  const { db, log } = options;
+  const compactAfter = options.compactAfter ?? COMPACT_AFTER_ROWS;
+
+  db.exec(`CREATE TABLE IF NOT EXISTS collab_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL,
+    "update" BLOB NOT NULL,
+    ts INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS collab_updates_doc ON collab_updates (doc, id);`);
+
+  const selectUpdates = db.prepare<[string], { update: Buffer; ts: number }>(
+    'SELECT "update", ts FROM collab_updates WHERE doc = ? ORDER BY id',
+  );
+  const insertUpdate = db.prepare<[string, Uint8Array, number]>(
+    'INSERT INTO collab_updates (doc, "update", ts) VALUES (?, ?, ?)',
+  );
+  const deleteUpdates = db.prepare<[string]>('DELETE FROM collab_updates WHERE doc = ?');
+  const compact = db.transaction((id: string, snapshot: Uint8Array, ts: number) => {
+    deleteUpdates.run(id);
+    insertUpdate.run(id, snapshot, ts);
+  });
+
+  const rooms = new Map<string, Room>();
+
+  /** Reads every stored update of a document into `doc`. */
+  function load(id: string, doc: Y.Doc): { rows: number; updatedAt: number | null } {
+    const rows = selectUpdates.all(id);
+    let updatedAt: number | null = null;
+    Y.transact(
+      doc,
+      () => {
+        for (const row of rows) {
+          Y.applyUpdate(doc, new Uint8Array(row.update), LOAD_ORIGIN);
+          updatedAt = Math.max(updatedAt ?? 0, row.ts);
+        }
+      },
+      LOAD_ORIGIN,
+    );
+    return { rows: rows.length, updatedAt };
+  }
+
+  function compactRoom(room: Room): void {
+    if (room.rows <= 1) return;
+    const ts = room.updatedAt ?? Date.now();
+    compact(room.id, Y.encodeStateAsUpdate(room.doc), ts);
+    room.rows = 1;
+  }
+
+  function send(socket: WebSocket, message: Uint8Array): void {
+    if (socket.readyState !== OPEN) return;
+    socket.send(message, (error) => {
+      // A failed send means the socket is going away; its close handler cleans up.
+      if (error) socket.terminate();
+    });
+  }
+
+  function broadcast(room: Room, message: Uint8Array, except: unknown): void {
+    for (const socket of room.sockets.keys()) if (socket !== except) send(socket, message);
+  }
+
+  function openRoom(id: string): Room {
+    const existing = rooms.get(id);
+    if (existing) return existing;
+    const doc = new Y.Doc();
+    // The server has no user of its own: drop the awareness state the constructor creates.
+    const awareness = new awarenessProtocol.Awareness(doc);
+    awareness.setLocalState(null);
+    // Loaded before any socket is answered, so the first sync step already sees stored text.
+    const loaded = load(id, doc);
+
+    const room: Room = {
+      id,
+      doc,
+      awareness,
+      sockets: new Map(),
+      rows: loaded.rows,
+      updatedAt: loaded.updatedAt,
+      dispose: () => {
+        doc.off('update', onUpdate);
+        awareness.off('update', onAwareness);
+      },
+    };
+
+    // Every applied update: persist it, then fan it out to the other sockets of the room.
+    const onUpdate = (update: Uint8Array, origin: unknown): void => {
+      if (origin === LOAD_ORIGIN) return;
+      const ts = Date.now();
+      insertUpdate.run(id, update, ts);
+      room.rows += 1;
+      room.updatedAt = ts;
+      if (room.rows > compactAfter) compactRoom(room);
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.sync);
+      syncProtocol.writeUpdate(encoder, update);
+      broadcast(room, encoding.toUint8Array(encoder), origin);
+    };
+    doc.on('update', onUpdate);
+
+    // Awareness changes: remember which client ids a socket controls, then fan out.
+    const onAwareness = (
+      change: { added: number[]; updated: number[]; removed: number[] },
+      origin: unknown,
+    ): void => {
+      const changed = [...change.added, ...change.updated, ...change.removed];
+      const controlled = room.sockets.get(origin as WebSocket);
+      if (controlled) {
+        for (const clientId of [...change.added, ...change.updated]) controlled.add(clientId);
+        for (const clientId of change.removed) controlled.delete(clientId);
+      }
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.awareness);
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+      broadcast(room, encoding.toUint8Array(encoder), origin);
+    };
+    awareness.on('update', onAwareness);
+
+    rooms.set(id, room);
+    return room;
+  }
+
+  /** Frees a room whose last socket left; its state is already stored. */
+  function closeRoom(room: Room): void {
+    if (rooms.get(room.id) !== room) return;
+    rooms.delete(room.id);
+    room.dispose();
+    compactRoom(room);
+    room.awareness.destroy();
+    room.doc.destroy();
+  }
+
+  /** Answers one binary frame; returns the reply to send, if any. */
+  function handleMessage(room: Room, socket: WebSocket, data: Uint8Array): Uint8Array | null {
+    const decoder = decoding.createDecoder(data);
+    const encoder = encoding.createEncoder();
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MessageType.sync: {
+        encoding.writeVarUint(encoder, MessageType.sync);
+        // Step 1 gets a step 2 reply; step 2 and updates are applied with the socket as origin.
+        syncProtocol.readSyncMessage(decoder, encoder, room.doc, socket);
+        // Only the type byte written: nothing to answer.
+        return encoding.length(encoder) > 1 ? encoding.toUint8Array(encoder) : null;
+      }
+      case MessageType.awareness:
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), socket);
+        return null;
+      case MessageType.queryAwareness: {
+        encoding.writeVarUint(encoder, MessageType.awareness);
+        encoding.writeVarUint8Array(
+          encoder,
+          awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...room.awareness.getStates().keys()]),
+        );
+        return encoding.toUint8Array(encoder);
+      }
+      case MessageType.stored: {
+        // Frames are handled in order and stored synchronously: everything before this is saved.
+        const counter = decoding.readVarUint(decoder);
+        encoding.writeVarUint(encoder, MessageType.stored);
+        encoding.writeVarUint(encoder, counter);
+        return encoding.toUint8Array(encoder);
+      }
+      default:
+        return null; // unknown types are ignored, as y-websocket servers do
+    }
+  }
+
+  /** Sockets that answered the last ping; the others are terminated on the next round. */
+  const alive = new WeakSet<WebSocket>();
+  const pingTimer = setInterval(() => {
+    for (const room of rooms.values()) {
+      for (const socket of room.sockets.keys()) {
+        if (!alive.has(socket)) {
+          socket.terminate();
+          continue;
+        }
+        alive.delete(socket);
+        socket.ping();
+      }
+    }
+  }, PING_INTERVAL_MS);
+  pingTimer.unref?.();
+
+  function handleConnection(socket: WebSocket, documentId: string): void {
+    const room = openRoom(documentId);
+    room.sockets.set(socket, new Set());
+    alive.add(socket);
+    log(`collab open doc=${JSON.stringify(documentId)} clients=${room.sockets.size}`);
+
+    const onMessage = (data: RawData, isBinary: boolean): void => {
+      if (!isBinary) return; // y-websocket is binary only
+      if (rooms.get(documentId) !== room) return; // the room was freed by close(); the socket is going
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      try {
+        const reply = handleMessage(room, socket, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        if (reply) send(socket, reply);
+      } catch (error) {
+        log(`collab bad frame doc=${JSON.stringify(documentId)}: ${(error as Error).message}`);
+        socket.close(1007, 'invalid y-websocket frame');
+      }
+    };
+    const onPong = (): void => void alive.add(socket);
+    const onClose = (): void => {
+      socket.off('message', onMessage);
+      socket.off('pong', onPong);
+      socket.off('close', onClose);
+      socket.off('error', onError);
+      const controlled = room.sockets.get(socket);
+      room.sockets.delete(socket);
+      // Tell the others this socket's users left (the update handler broadcasts the removal).
+      if (controlled && controlled.size > 0) {
+        awarenessProtocol.removeAwarenessStates(room.awareness, [...controlled], null);
+      }
+      log(`collab close doc=${JSON.stringify(documentId)} clients=${room.sockets.size}`);
+      if (room.sockets.size === 0) closeRoom(room);
+    };
+    const onError = (error: Error): void => log(`collab error doc=${JSON.stringify(documentId)}: ${error.message}`);
+    socket.on('message', onMessage);
+    socket.on('pong', onPong);
+    socket.on('close', onClose);
+    socket.on('error', onError);
+
+    // Sync step 1 first (as @y/websocket-server does), then who is here.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.sync);
+    syncProtocol.writeSyncStep1(encoder, room.doc);
+    send(socket, encoding.toUint8Array(encoder));
+    const states = room.awareness.getStates();
+    if (states.size > 0) {
+      const awarenessEncoder = encoding.createEncoder();
+      encoding.writeVarUint(awarenessEncoder, MessageType.awareness);
+      encoding.writeVarUint8Array(awarenessEncoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]));
+      send(socket, encoding.toUint8Array(awarenessEncoder));
+    }
+  }
+
+  function getDocument(documentId: string): DocumentInfo {
+    const room = rooms.get(documentId);
+    if (room) {
+      return { id: documentId, text: room.doc.getText(COLLAB_TEXT_NAME).toString(), updatedAt: room.updatedAt };
+    }
+    const doc = new Y.Doc();
+    try {
+      const { updatedAt } = load(documentId, doc);
+      return { id: documentId, text: doc.getText(COLLAB_TEXT_NAME).toString(), updatedAt };
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  function close(): void {
+    clearInterval(pingTimer);
+    for (const room of [...rooms.values()]) {
+      for (const socket of [...room.sockets.keys()]) socket.close(1001, 'server shutting down');
+      closeRoom(room);
+    }
+  }
+
+  return { handleConnection, getDocument, close };
 }

@@ -1,0 +1,213 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { CloseCode } from '../src/protocol/index.js';
+import { Access, type Authenticate, TicketBook } from './access.js';
+import { createCollabRooms } from './collab.js';
+import { createLocalHub } from './hub.js';
+import { HttpError, sendError } from './http-util.js';
+import { MidCache, type RateLimit } from './limits.js';
+import { handleRest, isApiPath } from './rest.js';
+import { SseStreams } from './sse.js';
+import { type StaticMount, serveStatic } from './static.js';
+import { openStore } from './store.js';
+import { closeAll, createWsGateway, refuseUpgrade } from './ws.js';
+
+/** Auth hooks, re-exported for callers of `startServer`. */
+export type { Authenticate, AuthUser } from './access.js';
+export type { RateLimit } from './limits.js';
+
+/** How to run the reference server. */
+export interface ServerOptions {
+  /** 0 = a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** SQLite at `<dataDir>/realtime.db`, created when missing. */
+  dataDir: string;
+  /** Demo mode: no publish key needed from loopback; loopback origins allowed, with CORS. */
+  demo?: boolean;
+  /** `RT_PUBLISH_KEY`: `Authorization: Bearer <key>` lets a request publish. */
+  publishKey?: string;
+  /** `RT_ORIGINS` allowlist for CORS and WebSocket upgrades. */
+  origins?: string[];
+  /** Default 1_048_576; larger WebSocket frames close with 1009. */
+  maxFrameBytes?: number;
+  /** Default 25_000 (sent in `sys.hello`). */
+  heartbeatMs?: number;
+  /** Events kept in the log, default 10_000. */
+  retain?: number;
+  /** Serves this directory at `/` and `<repo>/dist` at `/dist/`. */
+  staticDir?: string;
+  /** Where `/dist/` comes from; default `<repo>/dist`. */
+  distDir?: string;
+  /** One line per connection event, never a token; default stdout. */
+  log?: (line: string) => void;
+  /** Turns a bearer token into a user. Default in demo mode: any token is user `demo`; otherwise tokens are refused. */
+  authenticate?: Authenticate;
+  /** Per-WebSocket message rate; over it the socket closes with 4008. Default 200 burst, 100/s. */
+  rateLimit?: RateLimit;
+  /** Queued bytes after which a slow client is closed with 1013. Default 4 MB. */
+  maxBufferedBytes?: number;
+  /** Interval of SSE `: ping` comments, default 15_000. */
+  sseCommentMs?: number;
+}
+
+/** A started server. */
+export interface RunningServer {
+  /** `http://host:port`, no trailing slash. */
+  url: string;
+  port: number;
+  host: string;
+  /** Closes sockets (1001), streams, the port and the database, within about a second. */
+  close(): Promise<void>;
+}
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function defaultLog(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Starts the reference server; rejects (with the listen error, e.g. EADDRINUSE) when the port is taken. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? defaultLog;
+  const maxFrameBytes = options.maxFrameBytes ?? 1_048_576;
+  const heartbeatMs = options.heartbeatMs ?? 25_000;
+  const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const demo = options.demo ?? false;
+
+  const store = openStore({ dataDir: options.dataDir, retain: Math.max(1, options.retain ?? 10_000) });
+  const hub = createLocalHub(store);
+  const access = new Access({ demo, host, publishKey: options.publishKey || undefined, origins: options.origins ?? [], authenticate: options.authenticate });
+  const tickets = new TicketBook();
+  const mids = new MidCache();
+  const collab = createCollabRooms({ db: store.db, log });
+  const sse = new SseStreams({ hub, maxFrameBytes, heartbeatMs, commentMs: options.sseCommentMs ?? 15_000, maxBuffered, log });
+  const gateway = createWsGateway({ hub, store, access, tickets, mids, maxFrameBytes, heartbeatMs, maxBuffered, rateLimit: options.rateLimit, log });
+  const collabWss = new WebSocketServer({ noServer: true, maxPayload: Math.max(maxFrameBytes, 16 * 1024 * 1024), clientTracking: true });
+  const mounts: StaticMount[] = options.staticDir
+    ? [
+        { prefix: '/dist/', dir: options.distDir ?? path.join(REPO_ROOT, 'dist') },
+        { prefix: '/', dir: options.staticDir },
+      ]
+    : [];
+  const context = { hub, store, access, tickets, mids, collab, sse, log };
+
+  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || !access.originAllowed(req)) return {};
+    return {
+      'Access-Control-Allow-Origin': origin,
+      'Access-Control-Allow-Credentials': 'true',
+      Vary: 'Origin',
+    };
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const headers = corsHeaders(req);
+    try {
+      if (isApiPath(url.pathname)) {
+        if (!access.originAllowed(req)) throw new HttpError(403, 'origin not allowed');
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, {
+            ...headers,
+            'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+            'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-RT-User, Last-Event-ID',
+            'Access-Control-Max-Age': '600',
+          });
+          res.end();
+          return;
+        }
+        await handleRest(req, res, url, context, headers);
+        return;
+      }
+      if (await serveStatic(req, res, url, mounts)) return;
+      throw new HttpError(404, `not found: ${url.pathname}`);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        sendError(res, new HttpError(error.status, error.message, error.field, { ...headers, ...error.headers }));
+        if (error.status === 413) req.resume();
+        return;
+      }
+      log(`http error path=${url.pathname} message=${error instanceof Error ? error.message : String(error)}`);
+      sendError(res, new HttpError(500, 'internal error', undefined, headers));
+    }
+  };
+
+  const server = createServer((req, res) => void onRequest(req, res));
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/ws') {
+      gateway.handleUpgrade(req, socket, head, url);
+      return;
+    }
+    const collabMatch = /^\/collab\/([^/]+)$/.exec(url.pathname);
+    if (collabMatch) {
+      if (!access.originAllowed(req)) {
+        log(`collab refused status=403 origin=${req.headers.origin ?? '-'}`);
+        refuseUpgrade(socket, 403, 'Forbidden');
+        return;
+      }
+      let docId: string;
+      try {
+        docId = decodeURIComponent(collabMatch[1]!);
+      } catch {
+        refuseUpgrade(socket, 400, 'Bad Request');
+        return;
+      }
+      collabWss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => {});
+        collab.handleConnection(ws, docId);
+      });
+      return;
+    }
+    refuseUpgrade(socket, 404, 'Not Found');
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    collab.close();
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      sse.close();
+      // The rooms first, so they can flush document state; any socket they leave is closed below.
+      try {
+        collab.close();
+      } catch (error) {
+        log(`collab close failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await Promise.all([gateway.close(), closeAll(collabWss.clients, CloseCode.GoingAway, 'server shutting down')]);
+      // Keep-alive connections would hold the port open past the shutdown deadline.
+      server.closeAllConnections();
+      await stopped;
+      store.close();
+    })();
+    return closing;
+  };
+
+  return { url: `http://${formatHost(host)}:${port}`, port, host, close };
+}

@@ -1,0 +1,85 @@
+// CLI entry: `node --import tsx server/main.ts [--demo] [--port-default N]`.
+// Environment: PORT, HOST, DATA_DIR, RT_DEMO, RT_PUBLISH_KEY, RT_ORIGINS (comma-separated).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunningServer, startServer } from './app.js';
+import { isLoopbackHost } from './access.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Cli {
+  readonly demo: boolean;
+  readonly portDefault: number;
+}
+
+function parseArgs(argv: readonly string[]): Cli {
+  let demo = false;
+  let portDefault = 5173;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--demo') demo = true;
+    else if (arg === '--port-default') portDefault = parsePort(argv[++i], '--port-default');
+    else if (arg.startsWith('--port-default=')) portDefault = parsePort(arg.slice('--port-default='.length), '--port-default');
+    else fail(`unknown argument ${arg}`);
+  }
+  return { demo, portDefault };
+}
+
+function parsePort(text: string | undefined, name: string): number {
+  const port = Number(text);
+  if (!text || !Number.isInteger(port) || port < 0 || port > 65535) fail(`${name} must be a port number (0-65535), got ${text ?? 'nothing'}`);
+  return port;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+async function main(): Promise<void> {
+  const cli = parseArgs(process.argv.slice(2));
+  const env = process.env;
+  const port = env['PORT'] ? parsePort(env['PORT'], 'PORT') : cli.portDefault;
+  const host = env['HOST'] || '127.0.0.1';
+  const dataDir = path.resolve(env['DATA_DIR'] || './data');
+  const demo = cli.demo || flag(env['RT_DEMO']);
+  const publishKey = env['RT_PUBLISH_KEY'] || undefined;
+  const origins = (env['RT_ORIGINS'] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+
+  let server: RunningServer;
+  try {
+    server = await startServer({ port, host, dataDir, demo, publishKey, origins, staticDir: path.join(REPO_ROOT, 'demo') });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') fail(`port ${port} is busy: set PORT to another port`);
+    if (code === 'EACCES') fail(`port ${port} needs privileges: set PORT to a port above 1023`);
+    fail(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  process.stdout.write(`realtime-elements reference server on ${server.url}/${demo ? ' (demo mode)' : ''}\n`);
+  if (!publishKey && (!demo || !isLoopbackHost(host))) {
+    process.stdout.write('RT_PUBLISH_KEY is not set: POST /api/activities and /api/notifications are refused\n');
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    // Shutdown is bounded inside close(); this is a last resort should something hang.
+    const force = setTimeout(() => process.exit(1), 2000);
+    force.unref();
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();
