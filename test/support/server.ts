@@ -17,7 +17,7 @@ export interface TestServerOptions {
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const started = await executeServerCommand<{ action: string; options: TestServerOptions }, { id: string; url: string }>(
+  const started = await executeServerCommand<{ id: string; url: string }, { action: string; options: TestServerOptions }>(
     'rt-server',
     { action: 'start', options },
   );

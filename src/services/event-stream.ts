@@ -1,0 +1,522 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import {
+  type AnyEnvelope,
+  type AppTypeRegistry,
+  type Envelope,
+  type MessageType,
+  type PayloadOf,
+  parseCursor,
+  parseFrame,
+} from '../protocol/index.js';
+import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { type ConnectivityEnvironment, SequenceTracker, Waiter, browserEnvironment, pageUrl, resolveUrl } from './realtime-socket.js';
+import {
+  type Clock,
+  type ConnectionStatus,
+  type Logger,
+  type RealtimeConnection,
+  type RealtimeErrorDetail,
+  type SendOptions,
+  type SendResult,
+  type TimerHandle,
+  type TokenGetter,
+  type Unsubscribe,
+  IDLE_STATUS,
+  silentLogger,
+  systemClock,
+} from './types.js';
+
+/** Options of {@link EventStream}. Only `url` is required. */
+export interface EventStreamOptions {
+  /** The SSE endpoint, e.g. `/api/events`; relative URLs resolve against `baseUrl`. */
+  readonly url: string;
+  /** Base for relative URLs; default: the page's `location.href` at connect time. */
+  readonly baseUrl?: string;
+  /** Asked before every request; its token goes in `Authorization: Bearer` (never in the URL). */
+  readonly getToken?: TokenGetter;
+  /** Demo mode: sent as `X-RT-User`. */
+  readonly user?: { readonly id: string; readonly name?: string };
+  /** Validators of the page's `app.*` types. */
+  readonly appTypes?: AppTypeRegistry;
+  /** Resume point to start from (`<epoch>:<seq>`), e.g. one kept from an earlier page. */
+  readonly cursor?: string;
+  /** Exponential backoff with full jitter; defaults 500 / 30 000 / 2. Added to the server's `retry:`. */
+  readonly backoff?: Partial<BackoffPolicy>;
+  /** Consecutive failed requests before `failed`; default Infinity. */
+  readonly maxRetries?: number;
+  /** A stream silent for this long (no event, no `: ping` comment) is reopened; default 45 000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** Quiet time after which `status.stale` is true; default 30 000 ms. */
+  readonly staleMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly logger?: Logger;
+  readonly environment?: ConnectivityEnvironment;
+}
+
+interface StreamEvents {
+  status: ConnectionStatus;
+  error: RealtimeErrorDetail;
+  reset: undefined;
+  envelope: AnyEnvelope;
+}
+
+/** How one request ended: go round again (maybe after a wait) or stop. */
+type Outcome = 'again' | 'stop';
+
+/**
+ * Server-Sent Events read over `fetch` with `eventsource-parser`, so it can send headers
+ * (`Authorization`, `Last-Event-ID` on every request), see status codes and pick its own waits.
+ *
+ * States as everywhere: `idle` → `connecting` → `open`; a non-200 answer, a network error or the
+ * end of the stream → `reconnecting` with jittered backoff (plus the server's `retry:`); `401`
+ * refreshes the token once (a second 401 right after a refresh, or a `403`, → `failed`); `204`
+ * means stop (`closed`, reason `no-content`). Events are deduplicated by `seq`; a `prev` ahead of
+ * the last `seq` reopens the stream from the cursor at once. `transport` is `sse`.
+ * Receive-only: {@link send} refuses.
+ */
+export class EventStream implements RealtimeConnection {
+  readonly #options: EventStreamOptions;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #logger: Logger;
+  readonly #backoff: BackoffPolicy;
+  readonly #events: Emitter<StreamEvents>;
+  readonly #messages: Emitter<Record<string, AnyEnvelope>>;
+  readonly #waiter: Waiter;
+  readonly #tracker = new SequenceTracker();
+
+  #status: ConnectionStatus = { ...IDLE_STATUS, transport: 'sse' };
+  #generation = 0;
+  #attempt = 0;
+  #opened = false;
+  #refreshToken = false;
+  #usedRefresh = false;
+  #serverRetryMs: number | null = null;
+  #abort: AbortController | null = null;
+  /** Why the current request is being aborted by us: `gap` reopens at once, others back off. */
+  #abortReason: string | null = null;
+  #environment: ConnectivityEnvironment | null = null;
+  #environmentOff: Unsubscribe[] = [];
+  #lastInbound = 0;
+  #idleTimer: TimerHandle | null = null;
+  #staleTimer: TimerHandle | null = null;
+
+  constructor(options: EventStreamOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#logger = options.logger ?? silentLogger;
+    this.#backoff = resolveBackoff(options.backoff);
+    const report = (error: unknown) => this.#logger.warn('event-stream: a handler threw', error);
+    this.#events = new Emitter<StreamEvents>(report);
+    this.#messages = new Emitter<Record<string, AnyEnvelope>>(report);
+    this.#waiter = new Waiter(this.#clock);
+    const start = parseCursor(options.cursor);
+    if (start) this.#tracker.reset(start.epoch, start.seq);
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Resume point `<epoch>:<seq>` sent as `Last-Event-ID`, or null before the first event. */
+  get cursor(): string | null {
+    return this.#tracker.cursor;
+  }
+
+  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
+    return this.#events.on('status', handler);
+  }
+
+  /** Named events; subscribe before or after {@link connect}. */
+  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
+    return this.#messages.on(type, handler as (envelope: AnyEnvelope) => void);
+  }
+
+  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
+    return this.#events.on('envelope', handler);
+  }
+
+  onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
+    return this.#events.on('error', handler);
+  }
+
+  onReset(handler: () => void): Unsubscribe {
+    return this.#events.on('reset', handler);
+  }
+
+  /** SSE is receive-only: always `refused`, with a `transport` error saying so. */
+  send<T extends MessageType>(type: T, _payload?: PayloadOf<T>, _options?: SendOptions): SendResult {
+    this.#emitError({ kind: 'transport', message: `cannot send ${type}: the event stream is receive-only` });
+    return 'refused';
+  }
+
+  /** Opens the stream; a no-op while connecting or connected. */
+  connect(): void {
+    const state = this.#status.state;
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') return;
+    const generation = ++this.#generation;
+    this.#attempt = 0;
+    this.#opened = false;
+    this.#refreshToken = false;
+    this.#usedRefresh = false;
+    this.#setStatus({ state: 'connecting', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#watchEnvironment();
+    void this.#run(generation);
+  }
+
+  /** Stops the stream (until {@link connect} or {@link retry}). */
+  close(): void {
+    if (this.#status.state === 'closed') return;
+    this.#retire();
+    this.#setStatus({ state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
+  }
+
+  /** Starts over after `failed`, `closed` or `idle`; skips the wait while reconnecting or offline. */
+  retry(): void {
+    const state = this.#status.state;
+    if (state === 'failed' || state === 'closed' || state === 'idle') this.connect();
+    else if (this.#waiter.waiting) this.#waiter.skip();
+  }
+
+  async #run(generation: number): Promise<void> {
+    const live = () => generation === this.#generation;
+    while (live()) {
+      const maxRetries = this.#options.maxRetries ?? Number.POSITIVE_INFINITY;
+      if (this.#attempt > maxRetries) {
+        this.#fail('max-retries', this.#status.code);
+        return;
+      }
+      if (this.#attempt > 0) {
+        const delay = (this.#serverRetryMs ?? 0) + computeBackoff(this.#attempt - 1, this.#backoff, this.#random);
+        this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: this.#clock.now() + delay });
+        await this.#waiter.wait(delay);
+        if (!live()) return;
+      }
+      if (!this.#env().online()) {
+        this.#setStatus({ state: 'offline', nextRetryAt: null, reason: 'offline' });
+        await this.#waiter.wait(this.#backoff.maxMs);
+        if (!live()) return;
+      }
+      this.#setStatus({ state: this.#opened || this.#attempt > 0 ? 'reconnecting' : 'connecting', nextRetryAt: null });
+      let outcome: Outcome;
+      try {
+        outcome = await this.#request(generation);
+      } catch (error) {
+        if (!live()) return;
+        // Anything unexpected counts as a failed attempt rather than killing the loop.
+        this.#failedAttempt(error instanceof Error ? error.message : 'error', null);
+        outcome = 'again';
+      }
+      if (outcome === 'stop' || !live()) return;
+    }
+  }
+
+  /** One request: headers, status handling, then reading until the stream ends or is aborted. */
+  async #request(generation: number): Promise<Outcome> {
+    const live = () => generation === this.#generation;
+    const base = this.#options.baseUrl ?? pageUrl();
+    let url: URL;
+    try {
+      url = resolveUrl(this.#options.url, base, 'http');
+    } catch {
+      this.#fail('invalid-url', null);
+      return 'stop';
+    }
+    // Only CORS-listed headers (the server allows Authorization, X-RT-User, Last-Event-ID); caching
+    // is turned off through the fetch option instead of a Cache-Control request header.
+    const headers: Record<string, string> = { Accept: 'text/event-stream' };
+    const cursor = this.#tracker.cursor;
+    if (cursor) headers['Last-Event-ID'] = cursor;
+    if (this.#options.user) headers['X-RT-User'] = this.#options.user.id;
+    const refresh = this.#refreshToken;
+    this.#refreshToken = false;
+    this.#usedRefresh = refresh;
+    if (this.#options.getToken) {
+      let token: string | null | undefined;
+      try {
+        token = await this.#options.getToken({ refresh });
+      } catch (error) {
+        if (!live()) return 'stop';
+        this.#emitError({ kind: 'auth', message: error instanceof Error ? error.message : 'token getter failed' });
+        this.#failedAttempt('token-error', null);
+        return 'again';
+      }
+      if (!live()) return 'stop';
+      if (token) headers['Authorization'] = `Bearer ${token}`;
+    }
+
+    const controller = new AbortController();
+    this.#abort = controller;
+    this.#abortReason = null;
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await fetchImpl(url.href, { headers, signal: controller.signal, cache: 'no-store' });
+    } catch (error) {
+      if (!live()) return 'stop';
+      this.#failedAttempt(error instanceof Error ? error.message : 'network error', null);
+      return 'again';
+    }
+    if (!live()) {
+      void response.body?.cancel().catch(() => {});
+      return 'stop';
+    }
+
+    if (response.status === 204) {
+      // The server's way of saying "stop": do not come back.
+      this.#retire();
+      this.#setStatus({ state: 'closed', nextRetryAt: null, reason: 'no-content', code: 204, stale: false });
+      return 'stop';
+    }
+    if (response.status === 401) {
+      void response.body?.cancel().catch(() => {});
+      if (this.#usedRefresh) {
+        this.#fail('unauthorized', 401);
+        return 'stop';
+      }
+      this.#refreshToken = true;
+      this.#emitError({ kind: 'auth', message: 'the token was refused; refreshing' });
+      this.#failedAttempt('unauthorized', 401);
+      return 'again';
+    }
+    if (response.status === 403) {
+      void response.body?.cancel().catch(() => {});
+      this.#fail('forbidden', 403);
+      return 'stop';
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || !response.body || !type.toLowerCase().includes('text/event-stream')) {
+      void response.body?.cancel().catch(() => {});
+      this.#failedAttempt(response.ok ? 'not an event stream' : `HTTP ${response.status}`, response.status);
+      return 'again';
+    }
+
+    this.#opened = true;
+    this.#attempt = 0;
+    this.#usedRefresh = false;
+    this.#lastInbound = this.#clock.now();
+    this.#setStatus({ state: 'open', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#scheduleIdleCheck();
+    this.#scheduleStaleCheck();
+
+    const parser = createParser({
+      onEvent: (event) => this.#onEvent(event),
+      onRetry: (ms) => {
+        this.#serverRetryMs = ms;
+      },
+    });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let reason = 'stream-ended';
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (!live()) return 'stop';
+        if (done) break;
+        this.#noteInbound();
+        parser.feed(decoder.decode(value, { stream: true }));
+        if (this.#abortReason) break;
+      }
+    } catch (error) {
+      if (!live()) return 'stop';
+      reason = error instanceof Error ? error.message : 'read error';
+    } finally {
+      this.#stopTimers();
+      this.#abort = null;
+      if (!controller.signal.aborted) controller.abort();
+    }
+    if (!live()) return 'stop';
+    const ours = this.#abortReason;
+    this.#abortReason = null;
+    if (ours === 'gap') {
+      // Not a failure: reopen from the cursor now so the server replays what we missed.
+      this.#setStatus({ state: 'reconnecting', attempt: 0, nextRetryAt: null, reason: 'gap', code: null, stale: false });
+      return 'again';
+    }
+    this.#attempt = 1;
+    this.#setStatus({ state: 'reconnecting', attempt: 1, nextRetryAt: null, reason: ours ?? reason, code: null, stale: false });
+    return 'again';
+  }
+
+  #onEvent(event: EventSourceMessage): void {
+    if (this.#abortReason) return;
+    const parsed = parseFrame(event.data, this.#options.appTypes);
+    if (!parsed.ok) {
+      const rejection = parsed.rejection;
+      if (rejection.kind === 'unknown-type') this.#logger.debug('event-stream: ignored an event of unknown type', rejection.type);
+      else this.#emitError({ kind: 'invalid-frame', source: 'sse', field: rejection.field, message: rejection.message });
+      return;
+    }
+    const frame = parsed.envelope;
+    if (frame.type === 'sys.reset') {
+      this.#tracker.reset(frame.payload.epoch, frame.payload.seq);
+      this.#events.emit('reset', undefined);
+      this.#deliver(frame);
+      return;
+    }
+    if (frame.type === 'sys.hello') {
+      this.#tracker.start(frame.payload.epoch, frame.payload.seq);
+      return;
+    }
+    if (frame.type === 'sys.error') {
+      this.#emitError({ kind: 'server-error', code: frame.payload.code, message: frame.payload.message });
+    }
+    const id = parseCursor(event.id);
+    if (id && frame.seq !== undefined && id.epoch !== this.#tracker.epoch) {
+      // Another epoch (a fresh server or our first event): start there, never a false gap.
+      this.#tracker.reset(id.epoch, frame.prev ?? frame.seq - 1);
+    }
+    const verdict = this.#tracker.accept(frame.seq, frame.prev);
+    if (verdict === 'duplicate') return;
+    if (verdict === 'gap') {
+      this.#logger.debug('event-stream: gap, reopening from', this.#tracker.cursor);
+      this.#abortNow('gap');
+      return;
+    }
+    this.#deliver(frame);
+  }
+
+  #deliver(frame: AnyEnvelope): void {
+    this.#messages.emit(frame.type, frame);
+    this.#events.emit('envelope', frame);
+  }
+
+  #abortNow(reason: string): void {
+    this.#abortReason = reason;
+    this.#abort?.abort();
+  }
+
+  #failedAttempt(reason: string, code: number | null): void {
+    this.#attempt += 1;
+    this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, reason, code, stale: false });
+  }
+
+  // ---- liveness -------------------------------------------------------------------------------
+
+  #noteInbound(): void {
+    this.#lastInbound = this.#clock.now();
+    if (this.#status.stale) {
+      this.#setStatus({ stale: false });
+      this.#scheduleStaleCheck();
+    }
+  }
+
+  #scheduleIdleCheck(deadline?: number): void {
+    this.#clearIdle();
+    const idleMs = this.#options.idleTimeoutMs ?? 45_000;
+    const due = deadline ?? this.#lastInbound + idleMs;
+    this.#idleTimer = this.#clock.setTimeout(() => {
+      this.#idleTimer = null;
+      const now = this.#clock.now();
+      if (this.#lastInbound + idleMs > now) {
+        this.#scheduleIdleCheck();
+        return;
+      }
+      // A timer far past its time (hidden tab, sleep) proves nothing about the stream: give it a
+      // short grace window to show a byte instead of cutting a healthy stream.
+      if (now - due > Math.max(1_000, idleMs / 2)) {
+        this.#scheduleIdleCheck(now + Math.min(idleMs, 5_000));
+        return;
+      }
+      this.#abortNow('idle-timeout');
+    }, Math.max(0, due - this.#clock.now()));
+  }
+
+  #scheduleStaleCheck(): void {
+    this.#clearStale();
+    const staleMs = this.#options.staleMs ?? 30_000;
+    const due = this.#lastInbound + staleMs - this.#clock.now();
+    this.#staleTimer = this.#clock.setTimeout(() => {
+      this.#staleTimer = null;
+      if (this.#clock.now() - this.#lastInbound >= staleMs) this.#setStatus({ stale: true });
+      else this.#scheduleStaleCheck();
+    }, Math.max(0, due));
+  }
+
+  #clearIdle(): void {
+    if (this.#idleTimer !== null) this.#clock.clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+  }
+
+  #clearStale(): void {
+    if (this.#staleTimer !== null) this.#clock.clearTimeout(this.#staleTimer);
+    this.#staleTimer = null;
+  }
+
+  #stopTimers(): void {
+    this.#clearIdle();
+    this.#clearStale();
+  }
+
+  // ---- environment, teardown, status ----------------------------------------------------------
+
+  #env(): ConnectivityEnvironment {
+    this.#environment ??= this.#options.environment ?? browserEnvironment();
+    return this.#environment;
+  }
+
+  #watchEnvironment(): void {
+    this.#unwatchEnvironment();
+    const env = this.#env();
+    const now = () => {
+      if (this.#waiter.waiting) this.#waiter.skip();
+    };
+    this.#environmentOff.push(
+      env.onOnline(now),
+      env.onOffline(() => {
+        if (this.#status.state === 'reconnecting' || this.#status.state === 'connecting') {
+          this.#setStatus({ state: 'offline', reason: 'offline' });
+        }
+      }),
+      env.onVisibility(() => {
+        if (env.visible() && this.#status.state !== 'offline') now();
+      }),
+    );
+  }
+
+  #unwatchEnvironment(): void {
+    for (const off of this.#environmentOff.splice(0)) off();
+  }
+
+  #retire(): void {
+    this.#generation += 1;
+    this.#stopTimers();
+    this.#unwatchEnvironment();
+    this.#abortReason = 'closed';
+    const controller = this.#abort;
+    this.#abort = null;
+    controller?.abort();
+    this.#waiter.skip();
+  }
+
+  #fail(reason: string, code: number | null): void {
+    this.#retire();
+    this.#setStatus({ state: 'failed', nextRetryAt: null, reason, code, stale: false });
+  }
+
+  #setStatus(change: Partial<{ -readonly [K in keyof ConnectionStatus]: ConnectionStatus[K] }>): void {
+    const prev = this.#status;
+    const next: ConnectionStatus = { ...prev, ...change, transport: 'sse' };
+    if (
+      prev.state === next.state &&
+      prev.stale === next.stale &&
+      prev.attempt === next.attempt &&
+      prev.nextRetryAt === next.nextRetryAt &&
+      prev.reason === next.reason &&
+      prev.code === next.code
+    ) {
+      return;
+    }
+    this.#status = Object.freeze(next);
+    this.#events.emit('status', this.#status);
+  }
+
+  #emitError(error: RealtimeErrorDetail): void {
+    this.#logger.debug(`event-stream: ${error.kind}`, error);
+    this.#events.emit('error', error);
+  }
+}

@@ -1,0 +1,17 @@
+/** The kit's services: plain classes with an injected environment, no globals read at import. */
+export * from './types.js';
+export { Emitter } from './emitter.js';
+export { type BackoffPolicy, DEFAULT_BACKOFF, computeBackoff, resolveBackoff } from './backoff.js';
+export {
+  type ConnectivityEnvironment,
+  type RealtimeSocketOptions,
+  type SequenceVerdict,
+  RealtimeSocket,
+  SequenceTracker,
+  Waiter,
+  browserEnvironment,
+  resolveUrl,
+} from './realtime-socket.js';
+export { type EventStreamOptions, EventStream } from './event-stream.js';
+export { type RestApiOptions, RestApi, RestError } from './rest-api.js';
+export { type CollabClientOptions, CollabClient } from './collab-client.js';

@@ -1,0 +1,881 @@
+import ReconnectingWebSocket from 'partysocket/ws';
+import type { CloseEvent as PartyCloseEvent, ErrorEvent as PartyErrorEvent } from 'partysocket/ws';
+import {
+  type AnyEnvelope,
+  type AppTypeRegistry,
+  type Envelope,
+  type HelloPayload,
+  type MessageType,
+  type PayloadOf,
+  CloseCode,
+  envelope,
+  formatCursor,
+  isAppType,
+  isRecord,
+  parseFrame,
+} from '../protocol/index.js';
+import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
+import { Emitter } from './emitter.js';
+import {
+  type Clock,
+  type ConnectionStatus,
+  type Logger,
+  type RealtimeConnection,
+  type RealtimeErrorDetail,
+  type SendOptions,
+  type SendResult,
+  type TimerHandle,
+  type TokenGetter,
+  type Unsubscribe,
+  IDLE_STATUS,
+  silentLogger,
+  systemClock,
+} from './types.js';
+
+/**
+ * What the services need to know about the page's surroundings: network and visibility.
+ * Injected so tests can go offline or hide the tab; the default reads the browser at call time.
+ */
+export interface ConnectivityEnvironment {
+  online(): boolean;
+  onOnline(callback: () => void): Unsubscribe;
+  onOffline(callback: () => void): Unsubscribe;
+  visible(): boolean;
+  onVisibility(callback: () => void): Unsubscribe;
+}
+
+function listen(target: unknown, type: string, callback: () => void): Unsubscribe {
+  const eventTarget = target as Partial<EventTarget> | null | undefined;
+  if (!eventTarget || typeof eventTarget.addEventListener !== 'function' || typeof eventTarget.removeEventListener !== 'function') {
+    return () => {};
+  }
+  eventTarget.addEventListener(type, callback);
+  return () => eventTarget.removeEventListener!(type, callback);
+}
+
+/**
+ * The browser's network and visibility signals, read when called (never at import). In Node,
+ * where neither exists, it reports online and visible and its subscriptions are no-ops.
+ */
+export function browserEnvironment(): ConnectivityEnvironment {
+  const scope = globalThis as { navigator?: { onLine?: boolean }; document?: { visibilityState?: string } };
+  return {
+    online: () => scope.navigator?.onLine !== false,
+    onOnline: (callback) => listen(globalThis, 'online', callback),
+    onOffline: (callback) => listen(globalThis, 'offline', callback),
+    visible: () => scope.document?.visibilityState !== 'hidden',
+    onVisibility: (callback) => listen(scope.document, 'visibilitychange', callback),
+  };
+}
+
+/**
+ * Resolves `url` against `base` and maps http(s) to ws(s) when `scheme` is `ws`, or the reverse.
+ * Throws a TypeError when a relative URL has no base to resolve against.
+ */
+export function resolveUrl(url: string, base: string | undefined, scheme: 'ws' | 'http'): URL {
+  const resolved = base === undefined ? new URL(url) : new URL(url, base);
+  if (scheme === 'ws') {
+    if (resolved.protocol === 'http:') resolved.protocol = 'ws:';
+    else if (resolved.protocol === 'https:') resolved.protocol = 'wss:';
+  } else if (resolved.protocol === 'ws:') resolved.protocol = 'http:';
+  else if (resolved.protocol === 'wss:') resolved.protocol = 'https:';
+  return resolved;
+}
+
+/** The page's URL when there is a page; read at call time. */
+export function pageUrl(): string | undefined {
+  const href = (globalThis as { location?: { href?: string } }).location?.href;
+  return typeof href === 'string' ? href : undefined;
+}
+
+/**
+ * A wait on the injected clock that can be cut short (`skip`) when the page asks to retry now,
+ * the network comes back or the service closes. Only one wait runs at a time.
+ */
+export class Waiter {
+  #timer: TimerHandle | null = null;
+  #resolve: (() => void) | null = null;
+
+  constructor(private readonly clock: Clock) {}
+
+  get waiting(): boolean {
+    return this.#resolve !== null;
+  }
+
+  wait(ms: number): Promise<void> {
+    this.skip();
+    return new Promise<void>((resolve) => {
+      this.#resolve = resolve;
+      this.#timer = this.clock.setTimeout(() => this.skip(), Math.max(0, ms));
+    });
+  }
+
+  /** Ends the current wait now; a no-op when nothing waits. */
+  skip(): void {
+    if (this.#timer !== null) this.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    const resolve = this.#resolve;
+    this.#resolve = null;
+    resolve?.();
+  }
+}
+
+/** What {@link SequenceTracker.accept} decided about an envelope. */
+export type SequenceVerdict = 'deliver' | 'duplicate' | 'gap';
+
+/**
+ * Keeps the resume point (`epoch`, last `seq`) and judges each logged envelope: deliver it,
+ * drop it as a repeat, or report a gap when its `prev` is ahead of what we have.
+ */
+export class SequenceTracker {
+  epoch: string | null = null;
+  lastSeq: number | null = null;
+
+  get cursor(): string | null {
+    return this.epoch !== null && this.lastSeq !== null ? formatCursor({ epoch: this.epoch, seq: this.lastSeq }) : null;
+  }
+
+  /** A server said where its log stands. Another epoch (or a log behind ours) starts over there, which is never a gap. */
+  start(epoch: string, seq: number): void {
+    if (this.epoch !== epoch || this.lastSeq === null || seq < this.lastSeq) {
+      this.epoch = epoch;
+      this.lastSeq = seq;
+    }
+  }
+
+  /** Takes a position as given (after `sys.reset`). */
+  reset(epoch: string, seq: number): void {
+    this.epoch = epoch;
+    this.lastSeq = seq;
+  }
+
+  accept(seq: number | undefined, prev: number | undefined): SequenceVerdict {
+    if (seq === undefined) return 'deliver';
+    if (this.lastSeq !== null && seq <= this.lastSeq) return 'duplicate';
+    if (prev !== undefined && this.lastSeq !== null && prev > this.lastSeq) return 'gap';
+    this.lastSeq = seq;
+    return 'deliver';
+  }
+}
+
+/** Options of {@link RealtimeSocket}. Only `url` is required. */
+export interface RealtimeSocketOptions {
+  /** `ws(s)://` absolute, or `http(s)://`, or relative (`/ws`) resolved against `baseUrl`. */
+  readonly url: string;
+  /** Base for relative URLs; default: the page's `location.href` at connect time. */
+  readonly baseUrl?: string;
+  /** REST base for tickets, default `/api`. */
+  readonly api?: string;
+  /** Asked before every attempt; a token is traded for a single-use ticket (`POST <api>/tickets`). */
+  readonly getToken?: TokenGetter;
+  /** Demo mode: the page's user, sent in the resume frame and the ticket request. */
+  readonly user?: { readonly id: string; readonly name?: string };
+  /** Validators and volatile flags of the page's `app.*` types. */
+  readonly appTypes?: AppTypeRegistry;
+  /** Quiet time before a ping; default from `sys.hello`, else 25 000 ms. */
+  readonly heartbeatMs?: number;
+  /** How long a ping may go unanswered before reconnecting; default 10 000 ms. */
+  readonly pongTimeoutMs?: number;
+  /** Quiet time after which `status.stale` is true; default heartbeat + pong timeout. */
+  readonly staleMs?: number;
+  /** Exponential backoff with full jitter; defaults 500 / 30 000 / 2. */
+  readonly backoff?: Partial<BackoffPolicy>;
+  /** Consecutive failed attempts before `failed`; default Infinity. */
+  readonly maxRetries?: number;
+  /** Time allowed for the socket to open and for `sys.hello` to arrive; default 10 000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** Largest number of queued messages; default 100. When full the oldest is dropped and reported. */
+  readonly queueLimit?: number;
+  readonly WebSocket?: typeof WebSocket;
+  readonly fetch?: typeof fetch;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly logger?: Logger;
+  readonly environment?: ConnectivityEnvironment;
+}
+
+interface QueuedMessage {
+  readonly type: string;
+  readonly json: string;
+  readonly bytes: number;
+}
+
+interface ServiceEvents {
+  status: ConnectionStatus;
+  error: RealtimeErrorDetail;
+  reset: undefined;
+  envelope: AnyEnvelope;
+}
+
+/** Thrown inside an attempt when it should not be retried. */
+class FatalAttempt extends Error {
+  constructor(readonly reason: string, readonly code: number | null = null) {
+    super(reason);
+  }
+}
+
+/** A URL never connected to: handed to partysocket only after it was closed, which it checks first. */
+const DEAD_URL = 'ws://127.0.0.1:9/closed';
+/** Close code the client uses when it gives up on a silent line. */
+const LIVENESS_CLOSE = 4000;
+/** A rate-limited attempt waits at least this long (capped by `maxMs`). */
+const RATE_LIMIT_FLOOR_MS = 5_000;
+/** Extra growth steps for a rate-limited attempt. */
+const RATE_LIMIT_STEPS = 3;
+
+let encoder: TextEncoder | undefined;
+function utf8Bytes(text: string): number {
+  encoder ??= new TextEncoder();
+  return encoder.encode(text).length;
+}
+
+/**
+ * The kit's WebSocket connection on partysocket's `ReconnectingWebSocket`.
+ *
+ * partysocket opens and replaces sockets; this class owns everything around it: the outbound
+ * queue (so the resume frame goes first, see TOOLCHAIN.md), jittered backoff (the async URL
+ * provider waits on the injected clock, so `retry()` and `online` can cut it short), tickets,
+ * close-code policy, heartbeat, stale detection, dedupe by `seq` and gap recovery.
+ *
+ * States: `idle` → `connecting` → `open` (only after `sys.hello`); a drop → `reconnecting`
+ * (with `attempt`, `nextRetryAt`, `reason`, `code`); `offline` while the environment reports no
+ * network; `closed` after {@link close}; `failed` after `maxRetries`, close code 4003 or a second
+ * expiry right after a token refresh. {@link retry} starts over.
+ *
+ * Queue policy: messages sent while not open are kept (up to `queueLimit`, newest kept, each
+ * dropped one reported as `queue-overflow`) and flushed in order right after the resume frame.
+ * Volatile `app.*` types and `sys.*` frames are never queued.
+ */
+export class RealtimeSocket implements RealtimeConnection {
+  readonly #options: RealtimeSocketOptions;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #logger: Logger;
+  readonly #backoff: BackoffPolicy;
+  readonly #events: Emitter<ServiceEvents>;
+  readonly #messages: Emitter<Record<string, AnyEnvelope>>;
+  readonly #waiter: Waiter;
+  readonly #tracker = new SequenceTracker();
+  readonly #queue: QueuedMessage[] = [];
+
+  #status: ConnectionStatus = IDLE_STATUS;
+  #rws: ReconnectingWebSocket | null = null;
+  #detach: Unsubscribe | null = null;
+  #environment: ConnectivityEnvironment | null = null;
+  #environmentOff: Unsubscribe[] = [];
+  /** Bumped whenever the current partysocket is retired, so stale URL providers stand down. */
+  #generation = 0;
+  #hello: HelloPayload | null = null;
+  /** Hello received and resume sent on the current socket. */
+  #ready = false;
+  #attempt = 0;
+  #inFlight = false;
+  #refreshToken = false;
+  /** The current attempt used a refreshed token; a second expiry then means `failed`. */
+  #usedRefresh = false;
+  #rateLimited = false;
+  #localDrop: string | null = null;
+  /** When we last asked for a replay after a gap; null when the sequence is continuous. */
+  #resyncSince: number | null = null;
+  #lastSent: { type: string; bytes: number } | null = null;
+  #midCounter = 0;
+
+  #lastInbound = 0;
+  #pingSentAt: number | null = null;
+  #quietTimer: TimerHandle | null = null;
+  #deadlineTimer: TimerHandle | null = null;
+  #staleTimer: TimerHandle | null = null;
+  #helloTimer: TimerHandle | null = null;
+
+  constructor(options: RealtimeSocketOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#logger = options.logger ?? silentLogger;
+    this.#backoff = resolveBackoff(options.backoff);
+    const report = (error: unknown) => this.#logger.warn('realtime-socket: a handler threw', error);
+    this.#events = new Emitter<ServiceEvents>(report);
+    this.#messages = new Emitter<Record<string, AnyEnvelope>>(report);
+    this.#waiter = new Waiter(this.#clock);
+  }
+
+  /** The current state and the facts a badge shows. */
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Resume point `<epoch>:<seq>`, or null before the first `sys.hello`. */
+  get cursor(): string | null {
+    return this.#tracker.cursor;
+  }
+
+  /** The last `sys.hello` payload (limits, heartbeat, the user the server sees), or null. */
+  get serverInfo(): HelloPayload | null {
+    return this.#hello;
+  }
+
+  /** Number of messages waiting for the connection. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
+    return this.#events.on('status', handler);
+  }
+
+  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
+    return this.#messages.on(type, handler as (envelope: AnyEnvelope) => void);
+  }
+
+  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
+    return this.#events.on('envelope', handler);
+  }
+
+  onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
+    return this.#events.on('error', handler);
+  }
+
+  onReset(handler: () => void): Unsubscribe {
+    return this.#events.on('reset', handler);
+  }
+
+  /** Opens the connection; a no-op while connecting or connected. */
+  connect(): void {
+    const state = this.#status.state;
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') return;
+    const generation = ++this.#generation;
+    this.#attempt = 0;
+    this.#refreshToken = false;
+    this.#usedRefresh = false;
+    this.#rateLimited = false;
+    this.#setStatus({ state: 'connecting', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#watchEnvironment();
+
+    const rws = new ReconnectingWebSocket(() => this.#nextUrl(generation), undefined, {
+      WebSocket: this.#options.WebSocket ?? globalThis.WebSocket,
+      // The kit keeps the queue so the resume frame can go first.
+      maxEnqueuedMessages: 0,
+      startClosed: true,
+      // Waits are jittered by the kit inside the URL provider.
+      minReconnectionDelay: 0,
+      maxReconnectionDelay: 0,
+      connectionTimeout: this.#options.connectTimeoutMs ?? 10_000,
+      debug: false,
+    });
+    const onOpen = () => this.#onOpen();
+    const onMessage = (event: MessageEvent) => this.#onMessage(event.data);
+    // In browsers partysocket re-dispatches its own synthetic close events through
+    // `new constructor(type, event)`, which garbles code and reason: normalize here.
+    const onClose = (event: PartyCloseEvent) =>
+      this.#onClose(typeof event.code === 'number' ? event.code : 1006, typeof event.reason === 'string' ? event.reason : '');
+    const onError = (event: PartyErrorEvent) => this.#onSocketError(event);
+    rws.addEventListener('open', onOpen);
+    rws.addEventListener('message', onMessage);
+    rws.addEventListener('close', onClose);
+    rws.addEventListener('error', onError);
+    this.#detach = () => {
+      rws.removeEventListener('open', onOpen);
+      rws.removeEventListener('message', onMessage);
+      rws.removeEventListener('close', onClose as EventListener);
+      rws.removeEventListener('error', onError as EventListener);
+    };
+    this.#rws = rws;
+    rws.reconnect();
+  }
+
+  /** Closes the connection for good (until {@link connect} or {@link retry}). Queued messages are kept. */
+  close(): void {
+    if (this.#status.state === 'closed') return;
+    this.#retire();
+    this.#setStatus({ state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
+  }
+
+  /** Starts over after `failed`, `closed` or `idle`; skips the wait while reconnecting or offline. */
+  retry(): void {
+    const state = this.#status.state;
+    if (state === 'failed' || state === 'closed' || state === 'idle') {
+      this.connect();
+    } else if (this.#waiter.waiting) {
+      this.#waiter.skip();
+    }
+  }
+
+  /**
+   * Sends now when open; otherwise queues (bounded) unless the type is volatile or `sys.*`.
+   * Frames over the server's `maxFrameBytes` are refused before they leave.
+   */
+  send<T extends MessageType>(type: T, payload: PayloadOf<T>, options: SendOptions = {}): SendResult {
+    const system = type.startsWith('sys.');
+    const mid = options.mid ?? (system ? undefined : this.#newMid());
+    const json = JSON.stringify(envelope(type, payload, { ts: this.#clock.now(), ...(mid === undefined ? {} : { mid }) }));
+    const bytes = utf8Bytes(json);
+    const limit = this.#hello?.maxFrameBytes;
+    if (limit !== undefined && bytes > limit) {
+      this.#emitError({ kind: 'too-big', bytes, limit, type });
+      return 'refused';
+    }
+    if (this.#ready && this.#rawSend(json, type, bytes)) return 'sent';
+    const volatile = isAppType(type) && this.#options.appTypes?.get(type)?.volatile === true;
+    if (volatile || system) return 'dropped';
+    const queueLimit = this.#options.queueLimit ?? 100;
+    if (queueLimit <= 0) {
+      this.#emitError({ kind: 'queue-overflow', dropped: 1, type });
+      return 'dropped';
+    }
+    this.#queue.push({ type, json, bytes });
+    while (this.#queue.length > queueLimit) {
+      const dropped = this.#queue.shift()!;
+      this.#emitError({ kind: 'queue-overflow', dropped: 1, type: dropped.type });
+    }
+    return 'queued';
+  }
+
+  // ---- attempts -------------------------------------------------------------------------------
+
+  /** partysocket's URL provider: waits the jittered backoff, trades a token for a ticket, returns the URL. */
+  async #nextUrl(generation: number): Promise<string> {
+    for (;;) {
+      if (generation !== this.#generation) return DEAD_URL;
+      const maxRetries = this.#options.maxRetries ?? Number.POSITIVE_INFINITY;
+      if (this.#attempt > maxRetries) {
+        this.#fail('max-retries', this.#status.code);
+        return DEAD_URL;
+      }
+      if (this.#attempt > 0) {
+        const delay = this.#retryDelay();
+        this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: this.#clock.now() + delay });
+        await this.#waiter.wait(delay);
+        if (generation !== this.#generation) return DEAD_URL;
+      }
+      if (!this.#env().online()) {
+        // Wait for the `online` event, but not forever: the browser's flag can be wrong.
+        this.#setStatus({ state: 'offline', nextRetryAt: null, reason: 'offline' });
+        await this.#waiter.wait(this.#backoff.maxMs);
+        if (generation !== this.#generation) return DEAD_URL;
+      }
+      this.#setStatus({ state: this.#attempt === 0 ? 'connecting' : 'reconnecting', nextRetryAt: null });
+      try {
+        const url = await this.#buildUrl();
+        if (generation !== this.#generation) return DEAD_URL;
+        this.#inFlight = true;
+        return url;
+      } catch (error) {
+        if (generation !== this.#generation) return DEAD_URL;
+        if (error instanceof FatalAttempt) {
+          this.#fail(error.reason, error.code);
+          return DEAD_URL;
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        this.#logger.debug('realtime-socket: attempt failed before connecting', message);
+        this.#attempt += 1;
+        this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, reason: message, code: null });
+      }
+    }
+  }
+
+  #retryDelay(): number {
+    const step = this.#attempt - 1;
+    if (!this.#rateLimited) return computeBackoff(step, this.#backoff, this.#random);
+    const floor = Math.min(RATE_LIMIT_FLOOR_MS, this.#backoff.maxMs);
+    return Math.max(floor, computeBackoff(step + RATE_LIMIT_STEPS, this.#backoff, this.#random));
+  }
+
+  async #buildUrl(): Promise<string> {
+    const base = this.#options.baseUrl ?? pageUrl();
+    let url: URL;
+    try {
+      url = resolveUrl(this.#options.url, base, 'ws');
+    } catch {
+      throw new FatalAttempt('invalid-url');
+    }
+    const getToken = this.#options.getToken;
+    if (!getToken) return url.href;
+    const refresh = this.#refreshToken;
+    this.#refreshToken = false;
+    this.#usedRefresh = refresh;
+    let token: string | null | undefined;
+    try {
+      token = await getToken({ refresh });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : 'token getter failed';
+      this.#emitError({ kind: 'auth', message });
+      throw new Error('token-error');
+    }
+    if (!token) return url.href;
+    url.searchParams.set('ticket', await this.#fetchTicket(token, base));
+    return url.href;
+  }
+
+  async #fetchTicket(token: string, base: string | undefined): Promise<string> {
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const api = (this.#options.api ?? '/api').replace(/\/+$/, '');
+    const endpoint = resolveUrl(`${api}/tickets`, base ?? resolveUrl(this.#options.url, base, 'http').href, 'http');
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+    if (this.#options.user) headers['X-RT-User'] = this.#options.user.id;
+    const response = await fetchImpl(endpoint.href, { method: 'POST', headers });
+    if (response.status === 401) {
+      if (this.#usedRefresh) throw new FatalAttempt('unauthorized', null);
+      this.#refreshToken = true;
+      this.#emitError({ kind: 'auth', message: 'the token was refused; refreshing' });
+      throw new Error('unauthorized');
+    }
+    if (response.status === 403) throw new FatalAttempt('forbidden', null);
+    if (!response.ok) throw new Error(`ticket request failed with ${response.status}`);
+    const body: unknown = await response.json();
+    const ticket = isRecord(body) ? body['ticket'] : undefined;
+    if (typeof ticket !== 'string' || ticket === '') throw new Error('ticket answer has no ticket');
+    return ticket;
+  }
+
+  // ---- socket events --------------------------------------------------------------------------
+
+  #onOpen(): void {
+    this.#lastInbound = this.#clock.now();
+    // The server speaks first; a socket that never says hello is as good as closed.
+    this.#clearTimer('hello');
+    this.#helloTimer = this.#clock.setTimeout(() => {
+      this.#helloTimer = null;
+      if (!this.#ready) this.#drop('hello-timeout');
+    }, this.#options.connectTimeoutMs ?? 10_000);
+  }
+
+  #onSocketError(event: PartyErrorEvent): void {
+    this.#logger.debug('realtime-socket: socket error', typeof event.message === 'string' ? event.message : 'error');
+    // partysocket reports a failure to even create the socket as an error without a close.
+    if (this.#inFlight) this.#onClose(1006, typeof event.message === 'string' && event.message ? event.message : 'error');
+  }
+
+  #onClose(code: number, reason: string): void {
+    const wasOpen = this.#ready;
+    this.#inFlight = false;
+    this.#ready = false;
+    this.#stopLiveness();
+    this.#clearTimer('hello');
+    const cleanReason = reason === 'unknown reason' ? '' : reason;
+    const local = this.#localDrop;
+    this.#localDrop = null;
+    const why = local ?? (cleanReason || `closed (${code})`);
+    const shownCode = local ? null : code;
+    this.#logger.debug('realtime-socket: closed', { code: shownCode, reason: why });
+
+    if (!local && code === CloseCode.Forbidden) {
+      this.#fail(cleanReason || 'forbidden', code);
+      return;
+    }
+    if (!local && code === CloseCode.TokenExpired) {
+      if (this.#usedRefresh && !wasOpen) {
+        this.#fail(cleanReason || 'token-expired', code);
+        return;
+      }
+      this.#refreshToken = true;
+    }
+    this.#rateLimited = !local && code === CloseCode.RateLimited;
+    if (!local && code === CloseCode.TooBig) {
+      // The frame is gone (sent frames leave the queue), so reconnecting cannot resend it.
+      const last = this.#lastSent;
+      this.#emitError({ kind: 'too-big', bytes: last?.bytes ?? 0, limit: this.#hello?.maxFrameBytes ?? 0, type: last?.type ?? '' });
+    }
+    this.#attempt = wasOpen ? 1 : this.#attempt + 1;
+    this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: null, reason: why, code: shownCode, stale: false });
+  }
+
+  #onMessage(data: unknown): void {
+    this.#noteInbound();
+    const parsed = parseFrame(data, this.#options.appTypes);
+    if (!parsed.ok) {
+      const rejection = parsed.rejection;
+      if (rejection.kind === 'unknown-type') this.#logger.debug('realtime-socket: ignored a frame of unknown type', rejection.type);
+      else this.#emitError({ kind: 'invalid-frame', source: 'websocket', field: rejection.field, message: rejection.message });
+      return;
+    }
+    const frame = parsed.envelope;
+    switch (frame.type) {
+      case 'sys.hello':
+        this.#onHello(frame.payload);
+        return;
+      case 'sys.pong':
+      case 'sys.ping':
+        return;
+      case 'sys.reset':
+        this.#tracker.reset(frame.payload.epoch, frame.payload.seq);
+        this.#resyncSince = null;
+        this.#events.emit('reset', undefined);
+        this.#deliver(frame);
+        return;
+      case 'sys.error':
+        this.#emitError({ kind: 'server-error', code: frame.payload.code, message: frame.payload.message });
+        this.#deliver(frame);
+        return;
+      default:
+        break;
+    }
+    const verdict = this.#tracker.accept(frame.seq, frame.prev);
+    if (verdict === 'duplicate') {
+      this.#logger.debug('realtime-socket: dropped a repeated seq', frame.seq);
+      return;
+    }
+    if (verdict === 'gap') {
+      // Something meant for us went missing: ask for a replay from our last seq. Frames that
+      // arrive before the replay are dropped here and come back in it, in order.
+      // One resume per gap; ask again only if the replay has not caught up within a pong timeout.
+      const now = this.#clock.now();
+      if (this.#ready && (this.#resyncSince === null || now - this.#resyncSince > this.#pongTimeoutMs())) {
+        this.#resyncSince = now;
+        this.#logger.debug('realtime-socket: gap, resuming from', this.#tracker.cursor);
+        this.#sendResume();
+      }
+      return;
+    }
+    if (frame.seq !== undefined) this.#resyncSince = null;
+    this.#deliver(frame);
+  }
+
+  #onHello(hello: HelloPayload): void {
+    this.#clearTimer('hello');
+    this.#hello = hello;
+    this.#tracker.start(hello.epoch, hello.seq);
+    this.#resyncSince = null;
+    this.#ready = true;
+    // Resume first, then the queue in order: the server must know where we are before anything else.
+    if (!this.#sendResume()) {
+      this.#ready = false;
+      return;
+    }
+    this.#flushQueue();
+    if (!this.#ready) return;
+    this.#attempt = 0;
+    this.#usedRefresh = false;
+    this.#rateLimited = false;
+    this.#setStatus({ state: 'open', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#scheduleQuietCheck();
+    this.#scheduleStaleCheck();
+  }
+
+  #sendResume(): boolean {
+    const cursor = this.#tracker.cursor;
+    const payload = { ...(cursor ? { cursor } : {}), ...(this.#options.user ? { user: this.#options.user.id } : {}) };
+    const json = JSON.stringify(envelope('sys.resume', payload, { ts: this.#clock.now() }));
+    return this.#rawSend(json, 'sys.resume', utf8Bytes(json));
+  }
+
+  #flushQueue(): void {
+    const limit = this.#hello?.maxFrameBytes ?? Number.POSITIVE_INFINITY;
+    while (this.#queue.length > 0 && this.#ready) {
+      const next = this.#queue[0]!;
+      if (next.bytes > limit) {
+        this.#queue.shift();
+        this.#emitError({ kind: 'too-big', bytes: next.bytes, limit, type: next.type });
+        continue;
+      }
+      if (!this.#rawSend(next.json, next.type, next.bytes)) break;
+      this.#queue.shift();
+    }
+  }
+
+  #rawSend(json: string, type: string, bytes: number): boolean {
+    const rws = this.#rws;
+    if (!rws || rws.readyState !== ReconnectingWebSocket.OPEN) return false;
+    const sent = rws.send(json);
+    if (sent) this.#lastSent = { type, bytes };
+    return sent;
+  }
+
+  #deliver(frame: AnyEnvelope): void {
+    this.#messages.emit(frame.type, frame);
+    this.#events.emit('envelope', frame);
+  }
+
+  /** Closes the current socket from our side; partysocket starts the next attempt. */
+  #drop(reason: string): void {
+    if (!this.#rws) return;
+    this.#localDrop = reason;
+    this.#rws.reconnect(LIVENESS_CLOSE, reason);
+  }
+
+  // ---- liveness -------------------------------------------------------------------------------
+
+  #heartbeatMs(): number {
+    return this.#options.heartbeatMs ?? this.#hello?.heartbeatMs ?? 25_000;
+  }
+
+  #pongTimeoutMs(): number {
+    return this.#options.pongTimeoutMs ?? 10_000;
+  }
+
+  #staleMs(): number {
+    return this.#options.staleMs ?? this.#heartbeatMs() + this.#pongTimeoutMs();
+  }
+
+  #noteInbound(): void {
+    this.#lastInbound = this.#clock.now();
+    if (this.#pingSentAt !== null) {
+      this.#pingSentAt = null;
+      this.#clearTimer('deadline');
+      this.#scheduleQuietCheck();
+    }
+    if (this.#status.stale) {
+      this.#setStatus({ stale: false });
+      this.#scheduleStaleCheck();
+    }
+  }
+
+  /** One timer, re-armed by timestamp, instead of a reset per frame: bursts stay cheap. */
+  #scheduleQuietCheck(): void {
+    this.#clearTimer('quiet');
+    if (!this.#ready) return;
+    const due = this.#lastInbound + this.#heartbeatMs() - this.#clock.now();
+    this.#quietTimer = this.#clock.setTimeout(() => {
+      this.#quietTimer = null;
+      if (!this.#ready || this.#pingSentAt !== null) return;
+      if (this.#clock.now() - this.#lastInbound >= this.#heartbeatMs()) this.#ping();
+      else this.#scheduleQuietCheck();
+    }, Math.max(0, due));
+  }
+
+  #ping(): void {
+    if (!this.#ready || this.#pingSentAt !== null) return;
+    const json = JSON.stringify(envelope('sys.ping', {}, { ts: this.#clock.now() }));
+    if (!this.#rawSend(json, 'sys.ping', utf8Bytes(json))) return;
+    const sentAt = this.#clock.now();
+    this.#pingSentAt = sentAt;
+    this.#clearTimer('quiet');
+    this.#clearTimer('deadline');
+    const timeout = this.#pongTimeoutMs();
+    this.#deadlineTimer = this.#clock.setTimeout(() => {
+      this.#deadlineTimer = null;
+      if (this.#pingSentAt !== sentAt) return;
+      if (this.#lastInbound >= sentAt) {
+        this.#pingSentAt = null;
+        this.#scheduleQuietCheck();
+        return;
+      }
+      // A deadline that fires far too late (hidden tab, sleeping laptop) proves nothing about
+      // the line: ask again instead of closing a healthy connection.
+      const lateBy = this.#clock.now() - (sentAt + timeout);
+      if (lateBy > Math.max(1_000, timeout / 2)) {
+        this.#pingSentAt = null;
+        this.#ping();
+        return;
+      }
+      this.#drop('heartbeat-timeout');
+    }, timeout);
+  }
+
+  #scheduleStaleCheck(): void {
+    this.#clearTimer('stale');
+    if (!this.#ready) return;
+    const staleMs = this.#staleMs();
+    const due = this.#lastInbound + staleMs - this.#clock.now();
+    this.#staleTimer = this.#clock.setTimeout(() => {
+      this.#staleTimer = null;
+      if (!this.#ready) return;
+      if (this.#clock.now() - this.#lastInbound >= staleMs) this.#setStatus({ stale: true });
+      else this.#scheduleStaleCheck();
+    }, Math.max(0, due));
+  }
+
+  #stopLiveness(): void {
+    this.#pingSentAt = null;
+    this.#clearTimer('quiet');
+    this.#clearTimer('deadline');
+    this.#clearTimer('stale');
+  }
+
+  #clearTimer(which: 'quiet' | 'deadline' | 'stale' | 'hello'): void {
+    const handles = { quiet: this.#quietTimer, deadline: this.#deadlineTimer, stale: this.#staleTimer, hello: this.#helloTimer };
+    const handle = handles[which];
+    if (handle === null) return;
+    this.#clock.clearTimeout(handle);
+    if (which === 'quiet') this.#quietTimer = null;
+    else if (which === 'deadline') this.#deadlineTimer = null;
+    else if (which === 'stale') this.#staleTimer = null;
+    else this.#helloTimer = null;
+  }
+
+  // ---- environment ----------------------------------------------------------------------------
+
+  #env(): ConnectivityEnvironment {
+    this.#environment ??= this.#options.environment ?? browserEnvironment();
+    return this.#environment;
+  }
+
+  #watchEnvironment(): void {
+    this.#unwatchEnvironment();
+    const env = this.#env();
+    this.#environmentOff.push(
+      env.onOnline(() => {
+        // Back online: try now rather than finishing the backoff.
+        if (this.#waiter.waiting) this.#waiter.skip();
+        else if (this.#ready) this.#ping();
+      }),
+      env.onOffline(() => {
+        if (this.#ready) this.#ping();
+        else if (this.#status.state === 'reconnecting' || this.#status.state === 'connecting') {
+          this.#setStatus({ state: 'offline', reason: 'offline' });
+        }
+      }),
+      env.onVisibility(() => {
+        if (!env.visible()) return;
+        // Timers were relaxed while hidden: check the line now.
+        if (this.#ready) this.#ping();
+        else if (this.#waiter.waiting && this.#status.state !== 'offline') this.#waiter.skip();
+      }),
+    );
+  }
+
+  #unwatchEnvironment(): void {
+    for (const off of this.#environmentOff.splice(0)) off();
+  }
+
+  // ---- teardown and status --------------------------------------------------------------------
+
+  /** Retires the current partysocket and every timer and listener; stale providers stand down. */
+  #retire(): void {
+    this.#generation += 1;
+    this.#ready = false;
+    this.#inFlight = false;
+    this.#localDrop = null;
+    this.#stopLiveness();
+    this.#clearTimer('hello');
+    this.#unwatchEnvironment();
+    this.#detach?.();
+    this.#detach = null;
+    const rws = this.#rws;
+    this.#rws = null;
+    rws?.close(CloseCode.Normal, 'closed by the page');
+    this.#waiter.skip();
+  }
+
+  #fail(reason: string, code: number | null): void {
+    this.#retire();
+    this.#setStatus({ state: 'failed', nextRetryAt: null, reason, code, stale: false });
+  }
+
+  #setStatus(change: Partial<{ -readonly [K in keyof ConnectionStatus]: ConnectionStatus[K] }>): void {
+    const next: ConnectionStatus = { ...this.#status, ...change, transport: 'websocket' };
+    const prev = this.#status;
+    if (
+      prev.state === next.state &&
+      prev.stale === next.stale &&
+      prev.attempt === next.attempt &&
+      prev.nextRetryAt === next.nextRetryAt &&
+      prev.reason === next.reason &&
+      prev.code === next.code
+    ) {
+      return;
+    }
+    this.#status = Object.freeze(next);
+    this.#events.emit('status', this.#status);
+  }
+
+  #emitError(error: RealtimeErrorDetail): void {
+    this.#logger.debug(`realtime-socket: ${error.kind}`, error);
+    this.#events.emit('error', error);
+  }
+
+  #newMid(): string {
+    this.#midCounter += 1;
+    const noise = Math.floor(this.#random() * 2 ** 40).toString(36);
+    return `${this.#clock.now().toString(36)}-${this.#midCounter.toString(36)}-${noise}`;
+  }
+}
