@@ -1,16 +1,12 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import {
-  type AnyEnvelope,
-  type AppTypeRegistry,
-  type Envelope,
-  type MessageType,
-  type PayloadOf,
-  parseCursor,
-  parseFrame,
-} from '../protocol/index.js';
+import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
-import { Emitter } from './emitter.js';
-import { type ConnectivityEnvironment, SequenceTracker, Waiter, browserEnvironment, pageUrl, resolveUrl } from './realtime-socket.js';
+import { ConnectionEvents } from './connection-events.js';
+import type { ConnectivityEnvironment } from './connectivity.js';
+import { RetryWait } from './retry-wait.js';
+import { SequenceTracker } from './sequence-tracker.js';
+import { StaleTimer } from './stale-timer.js';
+import { TOKEN_REFUSED_MESSAGE, TokenRefresh, tokenErrorMessage } from './token-refresh.js';
 import {
   type Clock,
   type ConnectionStatus,
@@ -22,10 +18,10 @@ import {
   type TimerHandle,
   type TokenGetter,
   type Unsubscribe,
-  IDLE_STATUS,
   silentLogger,
   systemClock,
 } from './types.js';
+import { pageUrl, resolveUrl } from './urls.js';
 
 /** Options of {@link EventStream}. Only `url` is required. */
 export interface EventStreamOptions {
@@ -56,13 +52,6 @@ export interface EventStreamOptions {
   readonly environment?: ConnectivityEnvironment;
 }
 
-interface StreamEvents {
-  status: ConnectionStatus;
-  error: RealtimeErrorDetail;
-  reset: undefined;
-  envelope: AnyEnvelope;
-}
-
 /** How one request ended: go round again (maybe after a wait) or stop. */
 type Outcome = 'again' | 'stop';
 
@@ -83,26 +72,21 @@ export class EventStream implements RealtimeConnection {
   readonly #random: () => number;
   readonly #logger: Logger;
   readonly #backoff: BackoffPolicy;
-  readonly #events: Emitter<StreamEvents>;
-  readonly #messages: Emitter<Record<string, AnyEnvelope>>;
-  readonly #waiter: Waiter;
+  readonly #events: ConnectionEvents;
+  readonly #wait: RetryWait;
+  readonly #stale: StaleTimer;
   readonly #tracker = new SequenceTracker();
+  readonly #tokens = new TokenRefresh();
 
-  #status: ConnectionStatus = { ...IDLE_STATUS, transport: 'sse' };
   #generation = 0;
   #attempt = 0;
   #opened = false;
-  #refreshToken = false;
-  #usedRefresh = false;
   #serverRetryMs: number | null = null;
   #abort: AbortController | null = null;
   /** Why the current request is being aborted by us: `gap` reopens at once, others back off. */
   #abortReason: string | null = null;
-  #environment: ConnectivityEnvironment | null = null;
-  #environmentOff: Unsubscribe[] = [];
   #lastInbound = 0;
   #idleTimer: TimerHandle | null = null;
-  #staleTimer: TimerHandle | null = null;
 
   constructor(options: EventStreamOptions) {
     this.#options = options;
@@ -110,16 +94,20 @@ export class EventStream implements RealtimeConnection {
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger ?? silentLogger;
     this.#backoff = resolveBackoff(options.backoff);
-    const report = (error: unknown) => this.#logger.warn('event-stream: a handler threw', error);
-    this.#events = new Emitter<StreamEvents>(report);
-    this.#messages = new Emitter<Record<string, AnyEnvelope>>(report);
-    this.#waiter = new Waiter(this.#clock);
+    this.#events = new ConnectionEvents({ transport: 'sse', name: 'event-stream', unit: 'an event', logger: this.#logger });
+    this.#wait = new RetryWait({ clock: this.#clock, events: this.#events, offlineWaitMs: this.#backoff.maxMs, environment: options.environment });
+    this.#stale = new StaleTimer({
+      clock: this.#clock,
+      events: this.#events,
+      staleMs: () => this.#options.staleMs ?? 30_000,
+      lastInbound: () => this.#lastInbound,
+    });
     const start = parseCursor(options.cursor);
     if (start) this.#tracker.reset(start.epoch, start.seq);
   }
 
   get status(): ConnectionStatus {
-    return this.#status;
+    return this.#events.status;
   }
 
   /** Resume point `<epoch>:<seq>` sent as `Last-Event-ID`, or null before the first event. */
@@ -128,58 +116,57 @@ export class EventStream implements RealtimeConnection {
   }
 
   onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.#events.on('status', handler);
+    return this.#events.onStatus(handler);
   }
 
   /** Named events; subscribe before or after {@link connect}. */
   on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.#messages.on(type, handler as (envelope: AnyEnvelope) => void);
+    return this.#events.on(type, handler);
   }
 
   onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.#events.on('envelope', handler);
+    return this.#events.onAny(handler);
   }
 
   onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
-    return this.#events.on('error', handler);
+    return this.#events.onError(handler);
   }
 
   onReset(handler: () => void): Unsubscribe {
-    return this.#events.on('reset', handler);
+    return this.#events.onReset(handler);
   }
 
   /** SSE is receive-only: always `refused`, with a `transport` error saying so. */
   send<T extends MessageType>(type: T, _payload?: PayloadOf<T>, _options?: SendOptions): SendResult {
-    this.#emitError({ kind: 'transport', message: `cannot send ${type}: the event stream is receive-only` });
+    this.#events.error({ kind: 'transport', message: `cannot send ${type}: the event stream is receive-only` });
     return 'refused';
   }
 
   /** Opens the stream; a no-op while connecting or connected. */
   connect(): void {
-    const state = this.#status.state;
+    const state = this.#events.status.state;
     if (state !== 'idle' && state !== 'closed' && state !== 'failed') return;
     const generation = ++this.#generation;
     this.#attempt = 0;
     this.#opened = false;
-    this.#refreshToken = false;
-    this.#usedRefresh = false;
-    this.#setStatus({ state: 'connecting', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
-    this.#watchEnvironment();
+    this.#tokens.clear();
+    this.#events.setStatus({ state: 'connecting', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#wait.watch();
     void this.#run(generation);
   }
 
   /** Stops the stream (until {@link connect} or {@link retry}). */
   close(): void {
-    if (this.#status.state === 'closed') return;
+    if (this.#events.status.state === 'closed') return;
     this.#retire();
-    this.#setStatus({ state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
+    this.#events.setStatus({ state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
   }
 
   /** Starts over after `failed`, `closed` or `idle`; skips the wait while reconnecting or offline. */
   retry(): void {
-    const state = this.#status.state;
+    const state = this.#events.status.state;
     if (state === 'failed' || state === 'closed' || state === 'idle') this.connect();
-    else if (this.#waiter.waiting) this.#waiter.skip();
+    else if (this.#wait.waiting) this.#wait.skip();
   }
 
   async #run(generation: number): Promise<void> {
@@ -187,21 +174,12 @@ export class EventStream implements RealtimeConnection {
     while (live()) {
       const maxRetries = this.#options.maxRetries ?? Number.POSITIVE_INFINITY;
       if (this.#attempt > maxRetries) {
-        this.#fail('max-retries', this.#status.code);
+        this.#fail('max-retries', this.#events.status.code);
         return;
       }
-      if (this.#attempt > 0) {
-        const delay = (this.#serverRetryMs ?? 0) + computeBackoff(this.#attempt - 1, this.#backoff, this.#random);
-        this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: this.#clock.now() + delay });
-        await this.#waiter.wait(delay);
-        if (!live()) return;
-      }
-      if (!this.#env().online()) {
-        this.#setStatus({ state: 'offline', nextRetryAt: null, reason: 'offline' });
-        await this.#waiter.wait(this.#backoff.maxMs);
-        if (!live()) return;
-      }
-      this.#setStatus({ state: this.#opened || this.#attempt > 0 ? 'reconnecting' : 'connecting', nextRetryAt: null });
+      const delay = () => (this.#serverRetryMs ?? 0) + computeBackoff(this.#attempt - 1, this.#backoff, this.#random);
+      if (!(await this.#wait.before(this.#attempt, delay, live))) return;
+      this.#events.setStatus({ state: this.#opened || this.#attempt > 0 ? 'reconnecting' : 'connecting', nextRetryAt: null });
       let outcome: Outcome;
       try {
         outcome = await this.#request(generation);
@@ -232,16 +210,14 @@ export class EventStream implements RealtimeConnection {
     const cursor = this.#tracker.cursor;
     if (cursor) headers['Last-Event-ID'] = cursor;
     if (this.#options.user) headers['X-RT-User'] = this.#options.user.id;
-    const refresh = this.#refreshToken;
-    this.#refreshToken = false;
-    this.#usedRefresh = refresh;
+    const refresh = this.#tokens.take();
     if (this.#options.getToken) {
       let token: string | null | undefined;
       try {
         token = await this.#options.getToken({ refresh });
       } catch (error) {
         if (!live()) return 'stop';
-        this.#emitError({ kind: 'auth', message: error instanceof Error ? error.message : 'token getter failed' });
+        this.#events.error({ kind: 'auth', message: tokenErrorMessage(error) });
         this.#failedAttempt('token-error', null);
         return 'again';
       }
@@ -269,17 +245,16 @@ export class EventStream implements RealtimeConnection {
     if (response.status === 204) {
       // The server's way of saying "stop": do not come back.
       this.#retire();
-      this.#setStatus({ state: 'closed', nextRetryAt: null, reason: 'no-content', code: 204, stale: false });
+      this.#events.setStatus({ state: 'closed', nextRetryAt: null, reason: 'no-content', code: 204, stale: false });
       return 'stop';
     }
     if (response.status === 401) {
       void response.body?.cancel().catch(() => {});
-      if (this.#usedRefresh) {
+      if (this.#tokens.refused()) {
         this.#fail('unauthorized', 401);
         return 'stop';
       }
-      this.#refreshToken = true;
-      this.#emitError({ kind: 'auth', message: 'the token was refused; refreshing' });
+      this.#events.error({ kind: 'auth', message: TOKEN_REFUSED_MESSAGE });
       this.#failedAttempt('unauthorized', 401);
       return 'again';
     }
@@ -297,11 +272,11 @@ export class EventStream implements RealtimeConnection {
 
     this.#opened = true;
     this.#attempt = 0;
-    this.#usedRefresh = false;
+    this.#tokens.accepted();
     this.#lastInbound = this.#clock.now();
-    this.#setStatus({ state: 'open', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#events.setStatus({ state: 'open', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
     this.#scheduleIdleCheck();
-    this.#scheduleStaleCheck();
+    this.#stale.schedule();
 
     const parser = createParser({
       onEvent: (event) => this.#onEvent(event),
@@ -334,28 +309,21 @@ export class EventStream implements RealtimeConnection {
     this.#abortReason = null;
     if (ours === 'gap') {
       // Not a failure: reopen from the cursor now so the server replays what we missed.
-      this.#setStatus({ state: 'reconnecting', attempt: 0, nextRetryAt: null, reason: 'gap', code: null, stale: false });
+      this.#events.setStatus({ state: 'reconnecting', attempt: 0, nextRetryAt: null, reason: 'gap', code: null, stale: false });
       return 'again';
     }
     this.#attempt = 1;
-    this.#setStatus({ state: 'reconnecting', attempt: 1, nextRetryAt: null, reason: ours ?? reason, code: null, stale: false });
+    this.#events.setStatus({ state: 'reconnecting', attempt: 1, nextRetryAt: null, reason: ours ?? reason, code: null, stale: false });
     return 'again';
   }
 
   #onEvent(event: EventSourceMessage): void {
     if (this.#abortReason) return;
-    const parsed = parseFrame(event.data, this.#options.appTypes);
-    if (!parsed.ok) {
-      const rejection = parsed.rejection;
-      if (rejection.kind === 'unknown-type') this.#logger.debug('event-stream: ignored an event of unknown type', rejection.type);
-      else this.#emitError({ kind: 'invalid-frame', source: 'sse', field: rejection.field, message: rejection.message });
-      return;
-    }
-    const frame = parsed.envelope;
+    const frame = this.#events.parse(event.data, this.#options.appTypes);
+    if (!frame) return;
     if (frame.type === 'sys.reset') {
       this.#tracker.reset(frame.payload.epoch, frame.payload.seq);
-      this.#events.emit('reset', undefined);
-      this.#deliver(frame);
+      this.#events.reset(frame);
       return;
     }
     if (frame.type === 'sys.hello') {
@@ -363,7 +331,7 @@ export class EventStream implements RealtimeConnection {
       return;
     }
     if (frame.type === 'sys.error') {
-      this.#emitError({ kind: 'server-error', code: frame.payload.code, message: frame.payload.message });
+      this.#events.error({ kind: 'server-error', code: frame.payload.code, message: frame.payload.message });
     }
     const id = parseCursor(event.id);
     if (id && frame.seq !== undefined && id.epoch !== this.#tracker.epoch) {
@@ -377,12 +345,7 @@ export class EventStream implements RealtimeConnection {
       this.#abortNow('gap');
       return;
     }
-    this.#deliver(frame);
-  }
-
-  #deliver(frame: AnyEnvelope): void {
-    this.#messages.emit(frame.type, frame);
-    this.#events.emit('envelope', frame);
+    this.#events.deliver(frame);
   }
 
   #abortNow(reason: string): void {
@@ -392,17 +355,14 @@ export class EventStream implements RealtimeConnection {
 
   #failedAttempt(reason: string, code: number | null): void {
     this.#attempt += 1;
-    this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, reason, code, stale: false });
+    this.#events.setStatus({ state: 'reconnecting', attempt: this.#attempt, reason, code, stale: false });
   }
 
   // ---- liveness -------------------------------------------------------------------------------
 
   #noteInbound(): void {
     this.#lastInbound = this.#clock.now();
-    if (this.#status.stale) {
-      this.#setStatus({ stale: false });
-      this.#scheduleStaleCheck();
-    }
+    this.#stale.inbound();
   }
 
   #scheduleIdleCheck(deadline?: number): void {
@@ -426,97 +386,31 @@ export class EventStream implements RealtimeConnection {
     }, Math.max(0, due - this.#clock.now()));
   }
 
-  #scheduleStaleCheck(): void {
-    this.#clearStale();
-    const staleMs = this.#options.staleMs ?? 30_000;
-    const due = this.#lastInbound + staleMs - this.#clock.now();
-    this.#staleTimer = this.#clock.setTimeout(() => {
-      this.#staleTimer = null;
-      if (this.#clock.now() - this.#lastInbound >= staleMs) this.#setStatus({ stale: true });
-      else this.#scheduleStaleCheck();
-    }, Math.max(0, due));
-  }
-
   #clearIdle(): void {
     if (this.#idleTimer !== null) this.#clock.clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
   }
 
-  #clearStale(): void {
-    if (this.#staleTimer !== null) this.#clock.clearTimeout(this.#staleTimer);
-    this.#staleTimer = null;
-  }
-
   #stopTimers(): void {
     this.#clearIdle();
-    this.#clearStale();
+    this.#stale.stop();
   }
 
-  // ---- environment, teardown, status ----------------------------------------------------------
-
-  #env(): ConnectivityEnvironment {
-    this.#environment ??= this.#options.environment ?? browserEnvironment();
-    return this.#environment;
-  }
-
-  #watchEnvironment(): void {
-    this.#unwatchEnvironment();
-    const env = this.#env();
-    const now = () => {
-      if (this.#waiter.waiting) this.#waiter.skip();
-    };
-    this.#environmentOff.push(
-      env.onOnline(now),
-      env.onOffline(() => {
-        if (this.#status.state === 'reconnecting' || this.#status.state === 'connecting') {
-          this.#setStatus({ state: 'offline', reason: 'offline' });
-        }
-      }),
-      env.onVisibility(() => {
-        if (env.visible() && this.#status.state !== 'offline') now();
-      }),
-    );
-  }
-
-  #unwatchEnvironment(): void {
-    for (const off of this.#environmentOff.splice(0)) off();
-  }
+  // ---- teardown -------------------------------------------------------------------------------
 
   #retire(): void {
     this.#generation += 1;
     this.#stopTimers();
-    this.#unwatchEnvironment();
+    this.#wait.unwatch();
     this.#abortReason = 'closed';
     const controller = this.#abort;
     this.#abort = null;
     controller?.abort();
-    this.#waiter.skip();
+    this.#wait.skip();
   }
 
   #fail(reason: string, code: number | null): void {
     this.#retire();
-    this.#setStatus({ state: 'failed', nextRetryAt: null, reason, code, stale: false });
-  }
-
-  #setStatus(change: Partial<{ -readonly [K in keyof ConnectionStatus]: ConnectionStatus[K] }>): void {
-    const prev = this.#status;
-    const next: ConnectionStatus = { ...prev, ...change, transport: 'sse' };
-    if (
-      prev.state === next.state &&
-      prev.stale === next.stale &&
-      prev.attempt === next.attempt &&
-      prev.nextRetryAt === next.nextRetryAt &&
-      prev.reason === next.reason &&
-      prev.code === next.code
-    ) {
-      return;
-    }
-    this.#status = Object.freeze(next);
-    this.#events.emit('status', this.#status);
-  }
-
-  #emitError(error: RealtimeErrorDetail): void {
-    this.#logger.debug(`event-stream: ${error.kind}`, error);
-    this.#events.emit('error', error);
+    this.#events.setStatus({ state: 'failed', nextRetryAt: null, reason, code, stale: false });
   }
 }

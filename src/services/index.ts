@@ -2,16 +2,11 @@
 export * from './types.js';
 export { Emitter } from './emitter.js';
 export { type BackoffPolicy, DEFAULT_BACKOFF, computeBackoff, resolveBackoff } from './backoff.js';
-export {
-  type ConnectivityEnvironment,
-  type RealtimeSocketOptions,
-  type SequenceVerdict,
-  RealtimeSocket,
-  SequenceTracker,
-  Waiter,
-  browserEnvironment,
-  resolveUrl,
-} from './realtime-socket.js';
+export { type ConnectivityEnvironment, browserEnvironment } from './connectivity.js';
+export { resolveUrl } from './urls.js';
+export { Waiter } from './waiter.js';
+export { type SequenceVerdict, SequenceTracker } from './sequence-tracker.js';
+export { type RealtimeSocketOptions, RealtimeSocket } from './realtime-socket.js';
 export { type EventStreamOptions, EventStream } from './event-stream.js';
 export { type RestApiOptions, RestApi, RestError } from './rest-api.js';
 export { type CollabClientOptions, CollabClient } from './collab-client.js';

@@ -9,13 +9,16 @@ import {
   type PayloadOf,
   CloseCode,
   envelope,
-  formatCursor,
   isAppType,
   isRecord,
-  parseFrame,
 } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
-import { Emitter } from './emitter.js';
+import { ConnectionEvents } from './connection-events.js';
+import type { ConnectivityEnvironment } from './connectivity.js';
+import { RetryWait } from './retry-wait.js';
+import { SequenceTracker } from './sequence-tracker.js';
+import { StaleTimer } from './stale-timer.js';
+import { TOKEN_REFUSED_MESSAGE, TokenRefresh, tokenErrorMessage } from './token-refresh.js';
 import {
   type Clock,
   type ConnectionStatus,
@@ -27,136 +30,10 @@ import {
   type TimerHandle,
   type TokenGetter,
   type Unsubscribe,
-  IDLE_STATUS,
   silentLogger,
   systemClock,
 } from './types.js';
-
-/**
- * What the services need to know about the page's surroundings: network and visibility.
- * Injected so tests can go offline or hide the tab; the default reads the browser at call time.
- */
-export interface ConnectivityEnvironment {
-  online(): boolean;
-  onOnline(callback: () => void): Unsubscribe;
-  onOffline(callback: () => void): Unsubscribe;
-  visible(): boolean;
-  onVisibility(callback: () => void): Unsubscribe;
-}
-
-function listen(target: unknown, type: string, callback: () => void): Unsubscribe {
-  const eventTarget = target as Partial<EventTarget> | null | undefined;
-  if (!eventTarget || typeof eventTarget.addEventListener !== 'function' || typeof eventTarget.removeEventListener !== 'function') {
-    return () => {};
-  }
-  eventTarget.addEventListener(type, callback);
-  return () => eventTarget.removeEventListener!(type, callback);
-}
-
-/**
- * The browser's network and visibility signals, read when called (never at import). In Node,
- * where neither exists, it reports online and visible and its subscriptions are no-ops.
- */
-export function browserEnvironment(): ConnectivityEnvironment {
-  const scope = globalThis as { navigator?: { onLine?: boolean }; document?: { visibilityState?: string } };
-  return {
-    online: () => scope.navigator?.onLine !== false,
-    onOnline: (callback) => listen(globalThis, 'online', callback),
-    onOffline: (callback) => listen(globalThis, 'offline', callback),
-    visible: () => scope.document?.visibilityState !== 'hidden',
-    onVisibility: (callback) => listen(scope.document, 'visibilitychange', callback),
-  };
-}
-
-/**
- * Resolves `url` against `base` and maps http(s) to ws(s) when `scheme` is `ws`, or the reverse.
- * Throws a TypeError when a relative URL has no base to resolve against.
- */
-export function resolveUrl(url: string, base: string | undefined, scheme: 'ws' | 'http'): URL {
-  const resolved = base === undefined ? new URL(url) : new URL(url, base);
-  if (scheme === 'ws') {
-    if (resolved.protocol === 'http:') resolved.protocol = 'ws:';
-    else if (resolved.protocol === 'https:') resolved.protocol = 'wss:';
-  } else if (resolved.protocol === 'ws:') resolved.protocol = 'http:';
-  else if (resolved.protocol === 'wss:') resolved.protocol = 'https:';
-  return resolved;
-}
-
-/** The page's URL when there is a page; read at call time. */
-export function pageUrl(): string | undefined {
-  const href = (globalThis as { location?: { href?: string } }).location?.href;
-  return typeof href === 'string' ? href : undefined;
-}
-
-/**
- * A wait on the injected clock that can be cut short (`skip`) when the page asks to retry now,
- * the network comes back or the service closes. Only one wait runs at a time.
- */
-export class Waiter {
-  #timer: TimerHandle | null = null;
-  #resolve: (() => void) | null = null;
-
-  constructor(private readonly clock: Clock) {}
-
-  get waiting(): boolean {
-    return this.#resolve !== null;
-  }
-
-  wait(ms: number): Promise<void> {
-    this.skip();
-    return new Promise<void>((resolve) => {
-      this.#resolve = resolve;
-      this.#timer = this.clock.setTimeout(() => this.skip(), Math.max(0, ms));
-    });
-  }
-
-  /** Ends the current wait now; a no-op when nothing waits. */
-  skip(): void {
-    if (this.#timer !== null) this.clock.clearTimeout(this.#timer);
-    this.#timer = null;
-    const resolve = this.#resolve;
-    this.#resolve = null;
-    resolve?.();
-  }
-}
-
-/** What {@link SequenceTracker.accept} decided about an envelope. */
-export type SequenceVerdict = 'deliver' | 'duplicate' | 'gap';
-
-/**
- * Keeps the resume point (`epoch`, last `seq`) and judges each logged envelope: deliver it,
- * drop it as a repeat, or report a gap when its `prev` is ahead of what we have.
- */
-export class SequenceTracker {
-  epoch: string | null = null;
-  lastSeq: number | null = null;
-
-  get cursor(): string | null {
-    return this.epoch !== null && this.lastSeq !== null ? formatCursor({ epoch: this.epoch, seq: this.lastSeq }) : null;
-  }
-
-  /** A server said where its log stands. Another epoch (or a log behind ours) starts over there, which is never a gap. */
-  start(epoch: string, seq: number): void {
-    if (this.epoch !== epoch || this.lastSeq === null || seq < this.lastSeq) {
-      this.epoch = epoch;
-      this.lastSeq = seq;
-    }
-  }
-
-  /** Takes a position as given (after `sys.reset`). */
-  reset(epoch: string, seq: number): void {
-    this.epoch = epoch;
-    this.lastSeq = seq;
-  }
-
-  accept(seq: number | undefined, prev: number | undefined): SequenceVerdict {
-    if (seq === undefined) return 'deliver';
-    if (this.lastSeq !== null && seq <= this.lastSeq) return 'duplicate';
-    if (prev !== undefined && this.lastSeq !== null && prev > this.lastSeq) return 'gap';
-    this.lastSeq = seq;
-    return 'deliver';
-  }
-}
+import { pageUrl, resolveUrl } from './urls.js';
 
 /** Options of {@link RealtimeSocket}. Only `url` is required. */
 export interface RealtimeSocketOptions {
@@ -198,13 +75,6 @@ interface QueuedMessage {
   readonly type: string;
   readonly json: string;
   readonly bytes: number;
-}
-
-interface ServiceEvents {
-  status: ConnectionStatus;
-  error: RealtimeErrorDetail;
-  reset: undefined;
-  envelope: AnyEnvelope;
 }
 
 /** Thrown inside an attempt when it should not be retried. */
@@ -252,17 +122,15 @@ export class RealtimeSocket implements RealtimeConnection {
   readonly #random: () => number;
   readonly #logger: Logger;
   readonly #backoff: BackoffPolicy;
-  readonly #events: Emitter<ServiceEvents>;
-  readonly #messages: Emitter<Record<string, AnyEnvelope>>;
-  readonly #waiter: Waiter;
+  readonly #events: ConnectionEvents;
+  readonly #wait: RetryWait;
+  readonly #stale: StaleTimer;
   readonly #tracker = new SequenceTracker();
+  readonly #tokens = new TokenRefresh();
   readonly #queue: QueuedMessage[] = [];
 
-  #status: ConnectionStatus = IDLE_STATUS;
   #rws: ReconnectingWebSocket | null = null;
   #detach: Unsubscribe | null = null;
-  #environment: ConnectivityEnvironment | null = null;
-  #environmentOff: Unsubscribe[] = [];
   /** Bumped whenever the current partysocket is retired, so stale URL providers stand down. */
   #generation = 0;
   #hello: HelloPayload | null = null;
@@ -270,9 +138,6 @@ export class RealtimeSocket implements RealtimeConnection {
   #ready = false;
   #attempt = 0;
   #inFlight = false;
-  #refreshToken = false;
-  /** The current attempt used a refreshed token; a second expiry then means `failed`. */
-  #usedRefresh = false;
   #rateLimited = false;
   #localDrop: string | null = null;
   /** When we last asked for a replay after a gap; null when the sequence is continuous. */
@@ -284,7 +149,6 @@ export class RealtimeSocket implements RealtimeConnection {
   #pingSentAt: number | null = null;
   #quietTimer: TimerHandle | null = null;
   #deadlineTimer: TimerHandle | null = null;
-  #staleTimer: TimerHandle | null = null;
   #helloTimer: TimerHandle | null = null;
 
   constructor(options: RealtimeSocketOptions) {
@@ -293,15 +157,20 @@ export class RealtimeSocket implements RealtimeConnection {
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger ?? silentLogger;
     this.#backoff = resolveBackoff(options.backoff);
-    const report = (error: unknown) => this.#logger.warn('realtime-socket: a handler threw', error);
-    this.#events = new Emitter<ServiceEvents>(report);
-    this.#messages = new Emitter<Record<string, AnyEnvelope>>(report);
-    this.#waiter = new Waiter(this.#clock);
+    this.#events = new ConnectionEvents({ transport: 'websocket', name: 'realtime-socket', unit: 'a frame', logger: this.#logger });
+    this.#wait = new RetryWait({ clock: this.#clock, events: this.#events, offlineWaitMs: this.#backoff.maxMs, environment: options.environment });
+    this.#stale = new StaleTimer({
+      clock: this.#clock,
+      events: this.#events,
+      staleMs: () => this.#staleMs(),
+      lastInbound: () => this.#lastInbound,
+      active: () => this.#ready,
+    });
   }
 
   /** The current state and the facts a badge shows. */
   get status(): ConnectionStatus {
-    return this.#status;
+    return this.#events.status;
   }
 
   /** Resume point `<epoch>:<seq>`, or null before the first `sys.hello`. */
@@ -320,36 +189,39 @@ export class RealtimeSocket implements RealtimeConnection {
   }
 
   onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.#events.on('status', handler);
+    return this.#events.onStatus(handler);
   }
 
   on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.#messages.on(type, handler as (envelope: AnyEnvelope) => void);
+    return this.#events.on(type, handler);
   }
 
   onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.#events.on('envelope', handler);
+    return this.#events.onAny(handler);
   }
 
   onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
-    return this.#events.on('error', handler);
+    return this.#events.onError(handler);
   }
 
   onReset(handler: () => void): Unsubscribe {
-    return this.#events.on('reset', handler);
+    return this.#events.onReset(handler);
   }
 
   /** Opens the connection; a no-op while connecting or connected. */
   connect(): void {
-    const state = this.#status.state;
+    const state = this.#events.status.state;
     if (state !== 'idle' && state !== 'closed' && state !== 'failed') return;
     const generation = ++this.#generation;
     this.#attempt = 0;
-    this.#refreshToken = false;
-    this.#usedRefresh = false;
+    this.#tokens.clear();
     this.#rateLimited = false;
-    this.#setStatus({ state: 'connecting', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
-    this.#watchEnvironment();
+    this.#events.setStatus({ state: 'connecting', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#wait.watch(() => {
+      if (!this.#ready) return false;
+      this.#ping();
+      return true;
+    });
 
     const rws = new ReconnectingWebSocket(() => this.#nextUrl(generation), undefined, {
       WebSocket: this.#options.WebSocket ?? globalThis.WebSocket,
@@ -385,18 +257,18 @@ export class RealtimeSocket implements RealtimeConnection {
 
   /** Closes the connection for good (until {@link connect} or {@link retry}). Queued messages are kept. */
   close(): void {
-    if (this.#status.state === 'closed') return;
+    if (this.#events.status.state === 'closed') return;
     this.#retire();
-    this.#setStatus({ state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
+    this.#events.setStatus({ state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
   }
 
   /** Starts over after `failed`, `closed` or `idle`; skips the wait while reconnecting or offline. */
   retry(): void {
-    const state = this.#status.state;
+    const state = this.#events.status.state;
     if (state === 'failed' || state === 'closed' || state === 'idle') {
       this.connect();
-    } else if (this.#waiter.waiting) {
-      this.#waiter.skip();
+    } else if (this.#wait.waiting) {
+      this.#wait.skip();
     }
   }
 
@@ -411,7 +283,7 @@ export class RealtimeSocket implements RealtimeConnection {
     const bytes = utf8Bytes(json);
     const limit = this.#hello?.maxFrameBytes;
     if (limit !== undefined && bytes > limit) {
-      this.#emitError({ kind: 'too-big', bytes, limit, type });
+      this.#events.error({ kind: 'too-big', bytes, limit, type });
       return 'refused';
     }
     if (this.#ready && this.#rawSend(json, type, bytes)) return 'sent';
@@ -419,13 +291,13 @@ export class RealtimeSocket implements RealtimeConnection {
     if (volatile || system) return 'dropped';
     const queueLimit = this.#options.queueLimit ?? 100;
     if (queueLimit <= 0) {
-      this.#emitError({ kind: 'queue-overflow', dropped: 1, type });
+      this.#events.error({ kind: 'queue-overflow', dropped: 1, type });
       return 'dropped';
     }
     this.#queue.push({ type, json, bytes });
     while (this.#queue.length > queueLimit) {
       const dropped = this.#queue.shift()!;
-      this.#emitError({ kind: 'queue-overflow', dropped: 1, type: dropped.type });
+      this.#events.error({ kind: 'queue-overflow', dropped: 1, type: dropped.type });
     }
     return 'queued';
   }
@@ -438,22 +310,11 @@ export class RealtimeSocket implements RealtimeConnection {
       if (generation !== this.#generation) return DEAD_URL;
       const maxRetries = this.#options.maxRetries ?? Number.POSITIVE_INFINITY;
       if (this.#attempt > maxRetries) {
-        this.#fail('max-retries', this.#status.code);
+        this.#fail('max-retries', this.#events.status.code);
         return DEAD_URL;
       }
-      if (this.#attempt > 0) {
-        const delay = this.#retryDelay();
-        this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: this.#clock.now() + delay });
-        await this.#waiter.wait(delay);
-        if (generation !== this.#generation) return DEAD_URL;
-      }
-      if (!this.#env().online()) {
-        // Wait for the `online` event, but not forever: the browser's flag can be wrong.
-        this.#setStatus({ state: 'offline', nextRetryAt: null, reason: 'offline' });
-        await this.#waiter.wait(this.#backoff.maxMs);
-        if (generation !== this.#generation) return DEAD_URL;
-      }
-      this.#setStatus({ state: this.#attempt === 0 ? 'connecting' : 'reconnecting', nextRetryAt: null });
+      if (!(await this.#wait.before(this.#attempt, () => this.#retryDelay(), () => generation === this.#generation))) return DEAD_URL;
+      this.#events.setStatus({ state: this.#attempt === 0 ? 'connecting' : 'reconnecting', nextRetryAt: null });
       try {
         const url = await this.#buildUrl();
         if (generation !== this.#generation) return DEAD_URL;
@@ -468,7 +329,7 @@ export class RealtimeSocket implements RealtimeConnection {
         const message = error instanceof Error ? error.message : String(error);
         this.#logger.debug('realtime-socket: attempt failed before connecting', message);
         this.#attempt += 1;
-        this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, reason: message, code: null });
+        this.#events.setStatus({ state: 'reconnecting', attempt: this.#attempt, reason: message, code: null });
       }
     }
   }
@@ -490,15 +351,12 @@ export class RealtimeSocket implements RealtimeConnection {
     }
     const getToken = this.#options.getToken;
     if (!getToken) return url.href;
-    const refresh = this.#refreshToken;
-    this.#refreshToken = false;
-    this.#usedRefresh = refresh;
+    const refresh = this.#tokens.take();
     let token: string | null | undefined;
     try {
       token = await getToken({ refresh });
     } catch (error) {
-      const message = error instanceof Error ? error.message : 'token getter failed';
-      this.#emitError({ kind: 'auth', message });
+      this.#events.error({ kind: 'auth', message: tokenErrorMessage(error) });
       throw new Error('token-error');
     }
     if (!token) return url.href;
@@ -514,9 +372,8 @@ export class RealtimeSocket implements RealtimeConnection {
     if (this.#options.user) headers['X-RT-User'] = this.#options.user.id;
     const response = await fetchImpl(endpoint.href, { method: 'POST', headers });
     if (response.status === 401) {
-      if (this.#usedRefresh) throw new FatalAttempt('unauthorized', null);
-      this.#refreshToken = true;
-      this.#emitError({ kind: 'auth', message: 'the token was refused; refreshing' });
+      if (this.#tokens.refused()) throw new FatalAttempt('unauthorized', null);
+      this.#events.error({ kind: 'auth', message: TOKEN_REFUSED_MESSAGE });
       throw new Error('unauthorized');
     }
     if (response.status === 403) throw new FatalAttempt('forbidden', null);
@@ -563,32 +420,26 @@ export class RealtimeSocket implements RealtimeConnection {
       return;
     }
     if (!local && code === CloseCode.TokenExpired) {
-      if (this.#usedRefresh && !wasOpen) {
+      if (this.#tokens.usedRefresh && !wasOpen) {
         this.#fail(cleanReason || 'token-expired', code);
         return;
       }
-      this.#refreshToken = true;
+      this.#tokens.request();
     }
     this.#rateLimited = !local && code === CloseCode.RateLimited;
     if (!local && code === CloseCode.TooBig) {
       // The frame is gone (sent frames leave the queue), so reconnecting cannot resend it.
       const last = this.#lastSent;
-      this.#emitError({ kind: 'too-big', bytes: last?.bytes ?? 0, limit: this.#hello?.maxFrameBytes ?? 0, type: last?.type ?? '' });
+      this.#events.error({ kind: 'too-big', bytes: last?.bytes ?? 0, limit: this.#hello?.maxFrameBytes ?? 0, type: last?.type ?? '' });
     }
     this.#attempt = wasOpen ? 1 : this.#attempt + 1;
-    this.#setStatus({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: null, reason: why, code: shownCode, stale: false });
+    this.#events.setStatus({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: null, reason: why, code: shownCode, stale: false });
   }
 
   #onMessage(data: unknown): void {
     this.#noteInbound();
-    const parsed = parseFrame(data, this.#options.appTypes);
-    if (!parsed.ok) {
-      const rejection = parsed.rejection;
-      if (rejection.kind === 'unknown-type') this.#logger.debug('realtime-socket: ignored a frame of unknown type', rejection.type);
-      else this.#emitError({ kind: 'invalid-frame', source: 'websocket', field: rejection.field, message: rejection.message });
-      return;
-    }
-    const frame = parsed.envelope;
+    const frame = this.#events.parse(data, this.#options.appTypes);
+    if (!frame) return;
     switch (frame.type) {
       case 'sys.hello':
         this.#onHello(frame.payload);
@@ -599,12 +450,11 @@ export class RealtimeSocket implements RealtimeConnection {
       case 'sys.reset':
         this.#tracker.reset(frame.payload.epoch, frame.payload.seq);
         this.#resyncSince = null;
-        this.#events.emit('reset', undefined);
-        this.#deliver(frame);
+        this.#events.reset(frame);
         return;
       case 'sys.error':
-        this.#emitError({ kind: 'server-error', code: frame.payload.code, message: frame.payload.message });
-        this.#deliver(frame);
+        this.#events.error({ kind: 'server-error', code: frame.payload.code, message: frame.payload.message });
+        this.#events.deliver(frame);
         return;
       default:
         break;
@@ -627,7 +477,7 @@ export class RealtimeSocket implements RealtimeConnection {
       return;
     }
     if (frame.seq !== undefined) this.#resyncSince = null;
-    this.#deliver(frame);
+    this.#events.deliver(frame);
   }
 
   #onHello(hello: HelloPayload): void {
@@ -644,11 +494,11 @@ export class RealtimeSocket implements RealtimeConnection {
     this.#flushQueue();
     if (!this.#ready) return;
     this.#attempt = 0;
-    this.#usedRefresh = false;
+    this.#tokens.accepted();
     this.#rateLimited = false;
-    this.#setStatus({ state: 'open', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
+    this.#events.setStatus({ state: 'open', attempt: 0, nextRetryAt: null, reason: null, code: null, stale: false });
     this.#scheduleQuietCheck();
-    this.#scheduleStaleCheck();
+    this.#stale.schedule();
   }
 
   #sendResume(): boolean {
@@ -664,7 +514,7 @@ export class RealtimeSocket implements RealtimeConnection {
       const next = this.#queue[0]!;
       if (next.bytes > limit) {
         this.#queue.shift();
-        this.#emitError({ kind: 'too-big', bytes: next.bytes, limit, type: next.type });
+        this.#events.error({ kind: 'too-big', bytes: next.bytes, limit, type: next.type });
         continue;
       }
       if (!this.#rawSend(next.json, next.type, next.bytes)) break;
@@ -678,11 +528,6 @@ export class RealtimeSocket implements RealtimeConnection {
     const sent = rws.send(json);
     if (sent) this.#lastSent = { type, bytes };
     return sent;
-  }
-
-  #deliver(frame: AnyEnvelope): void {
-    this.#messages.emit(frame.type, frame);
-    this.#events.emit('envelope', frame);
   }
 
   /** Closes the current socket from our side; partysocket starts the next attempt. */
@@ -713,10 +558,7 @@ export class RealtimeSocket implements RealtimeConnection {
       this.#clearTimer('deadline');
       this.#scheduleQuietCheck();
     }
-    if (this.#status.stale) {
-      this.#setStatus({ stale: false });
-      this.#scheduleStaleCheck();
-    }
+    this.#stale.inbound();
   }
 
   /** One timer, re-armed by timestamp, instead of a reset per frame: bursts stay cheap. */
@@ -761,73 +603,24 @@ export class RealtimeSocket implements RealtimeConnection {
     }, timeout);
   }
 
-  #scheduleStaleCheck(): void {
-    this.#clearTimer('stale');
-    if (!this.#ready) return;
-    const staleMs = this.#staleMs();
-    const due = this.#lastInbound + staleMs - this.#clock.now();
-    this.#staleTimer = this.#clock.setTimeout(() => {
-      this.#staleTimer = null;
-      if (!this.#ready) return;
-      if (this.#clock.now() - this.#lastInbound >= staleMs) this.#setStatus({ stale: true });
-      else this.#scheduleStaleCheck();
-    }, Math.max(0, due));
-  }
-
   #stopLiveness(): void {
     this.#pingSentAt = null;
     this.#clearTimer('quiet');
     this.#clearTimer('deadline');
-    this.#clearTimer('stale');
+    this.#stale.stop();
   }
 
-  #clearTimer(which: 'quiet' | 'deadline' | 'stale' | 'hello'): void {
-    const handles = { quiet: this.#quietTimer, deadline: this.#deadlineTimer, stale: this.#staleTimer, hello: this.#helloTimer };
+  #clearTimer(which: 'quiet' | 'deadline' | 'hello'): void {
+    const handles = { quiet: this.#quietTimer, deadline: this.#deadlineTimer, hello: this.#helloTimer };
     const handle = handles[which];
     if (handle === null) return;
     this.#clock.clearTimeout(handle);
     if (which === 'quiet') this.#quietTimer = null;
     else if (which === 'deadline') this.#deadlineTimer = null;
-    else if (which === 'stale') this.#staleTimer = null;
     else this.#helloTimer = null;
   }
 
-  // ---- environment ----------------------------------------------------------------------------
-
-  #env(): ConnectivityEnvironment {
-    this.#environment ??= this.#options.environment ?? browserEnvironment();
-    return this.#environment;
-  }
-
-  #watchEnvironment(): void {
-    this.#unwatchEnvironment();
-    const env = this.#env();
-    this.#environmentOff.push(
-      env.onOnline(() => {
-        // Back online: try now rather than finishing the backoff.
-        if (this.#waiter.waiting) this.#waiter.skip();
-        else if (this.#ready) this.#ping();
-      }),
-      env.onOffline(() => {
-        if (this.#ready) this.#ping();
-        else if (this.#status.state === 'reconnecting' || this.#status.state === 'connecting') {
-          this.#setStatus({ state: 'offline', reason: 'offline' });
-        }
-      }),
-      env.onVisibility(() => {
-        if (!env.visible()) return;
-        // Timers were relaxed while hidden: check the line now.
-        if (this.#ready) this.#ping();
-        else if (this.#waiter.waiting && this.#status.state !== 'offline') this.#waiter.skip();
-      }),
-    );
-  }
-
-  #unwatchEnvironment(): void {
-    for (const off of this.#environmentOff.splice(0)) off();
-  }
-
-  // ---- teardown and status --------------------------------------------------------------------
+  // ---- teardown -------------------------------------------------------------------------------
 
   /** Retires the current partysocket and every timer and listener; stale providers stand down. */
   #retire(): void {
@@ -837,40 +630,18 @@ export class RealtimeSocket implements RealtimeConnection {
     this.#localDrop = null;
     this.#stopLiveness();
     this.#clearTimer('hello');
-    this.#unwatchEnvironment();
+    this.#wait.unwatch();
     this.#detach?.();
     this.#detach = null;
     const rws = this.#rws;
     this.#rws = null;
     rws?.close(CloseCode.Normal, 'closed by the page');
-    this.#waiter.skip();
+    this.#wait.skip();
   }
 
   #fail(reason: string, code: number | null): void {
     this.#retire();
-    this.#setStatus({ state: 'failed', nextRetryAt: null, reason, code, stale: false });
-  }
-
-  #setStatus(change: Partial<{ -readonly [K in keyof ConnectionStatus]: ConnectionStatus[K] }>): void {
-    const next: ConnectionStatus = { ...this.#status, ...change, transport: 'websocket' };
-    const prev = this.#status;
-    if (
-      prev.state === next.state &&
-      prev.stale === next.stale &&
-      prev.attempt === next.attempt &&
-      prev.nextRetryAt === next.nextRetryAt &&
-      prev.reason === next.reason &&
-      prev.code === next.code
-    ) {
-      return;
-    }
-    this.#status = Object.freeze(next);
-    this.#events.emit('status', this.#status);
-  }
-
-  #emitError(error: RealtimeErrorDetail): void {
-    this.#logger.debug(`realtime-socket: ${error.kind}`, error);
-    this.#events.emit('error', error);
+    this.#events.setStatus({ state: 'failed', nextRetryAt: null, reason, code, stale: false });
   }
 
   #newMid(): string {

@@ -14,8 +14,8 @@ import {
   validateNotificationItem,
   validatePage,
 } from '../protocol/index.js';
-import { pageUrl, resolveUrl } from './realtime-socket.js';
 import { type Logger, type TokenGetter, silentLogger } from './types.js';
+import { pageUrl, resolveUrl } from './urls.js';
 
 /** Options of {@link RestApi}. */
 export interface RestApiOptions {

@@ -114,4 +114,48 @@ describe('EventStream timing under fake timers', () => {
     assert.equal(clock.countTimers(), 0);
     assert.equal(env.listeners.online.size, 0);
   });
+  test('marks the status stale after staleMs of silence and fresh again when a byte arrives', async () => {
+    const server = scriptedFetch();
+    const stream = new EventStream({ url: 'http://h/api/events', fetch: server.fetchImpl, staleMs: 10_000, idleTimeoutMs: 60_000 });
+    const flags: boolean[] = [];
+    stream.onStatus((status) => {
+      if (flags.at(-1) !== status.stale) flags.push(status.stale);
+    });
+    stream.connect();
+    await clock.tickAsync(1);
+    await clock.tickAsync(9_000);
+    assert.equal(stream.status.stale, false);
+    await clock.tickAsync(1_100);
+    assert.equal(stream.status.stale, true);
+    server.write(': ping\n\n');
+    await clock.tickAsync(1);
+    assert.equal(stream.status.stale, false);
+    assert.equal(stream.status.transport, 'sse');
+    assert.deepEqual(flags, [false, true, false]);
+    stream.close();
+    assert.equal(clock.countTimers(), 0);
+  });
+
+  test('losing the network while reconnecting shows offline; a tab shown again skips the wait unless offline', async () => {
+    const server = scriptedFetch();
+    const env = createEnvironment();
+    const stream = new EventStream({ url: 'http://h/api/events', fetch: server.fetchImpl, environment: env.environment, random: () => 1, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+    server.plan.push(500, 500);
+    stream.connect();
+    await clock.tickAsync(1);
+    assert.equal(stream.status.state, 'reconnecting');
+    env.hide();
+    env.show();
+    await clock.tickAsync(1);
+    assert.equal(server.requests.length, 2, 'shown again: attempted at once');
+    assert.equal(stream.status.state, 'reconnecting');
+    env.goOffline();
+    assert.equal(stream.status.state, 'offline');
+    assert.equal(stream.status.reason, 'offline');
+    env.show();
+    await clock.tickAsync(1);
+    assert.equal(server.requests.length, 2, 'no attempt while offline');
+    stream.close();
+    assert.equal(env.listeners.online.size + env.listeners.offline.size + env.listeners.visibility.size, 0, 'listeners removed on close');
+  });
 });

@@ -1,5 +1,5 @@
 // A scripted WebSocket for tests under fake timers, plus a controllable page environment.
-import type { ConnectivityEnvironment } from '../../src/services/realtime-socket.js';
+import type { ConnectivityEnvironment } from '../../src/services/connectivity.js';
 
 export interface FakeServerScript {
   /** Answer each new socket: 'accept' opens and says hello, a number closes with that code. */

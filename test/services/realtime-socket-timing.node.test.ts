@@ -218,4 +218,24 @@ describe('RealtimeSocket timing under fake timers', () => {
     assert.equal(server.sockets[0]!.closedBy, 'client');
     assert.equal(clock.countTimers(), 0, 'no timers left');
   });
+  test('while open, going offline or showing the tab again checks the line with a ping at once', async () => {
+    const env = createEnvironment();
+    const { socket } = make({ environment: env.environment, heartbeatMs: 60_000 });
+    socket.connect();
+    await clock.tickAsync(5);
+    assert.equal(socket.status.state, 'open');
+    env.goOffline();
+    assert.equal(pings(0), 1, 'offline: pinged');
+    assert.equal(socket.status.state, 'open', 'an open socket does not show offline on the flag alone');
+    await clock.tickAsync(10);
+    env.goOnline();
+    assert.equal(pings(0), 2, 'online: pinged');
+    await clock.tickAsync(10);
+    env.hide();
+    assert.equal(pings(0), 2, 'hiding does not ping');
+    env.show();
+    assert.equal(pings(0), 3, 'shown again: pinged');
+    await clock.tickAsync(10);
+    assert.equal(socket.status.state, 'open');
+  });
 });
