@@ -1,0 +1,160 @@
+import type { ConnectionState } from './services/types.js';
+import type { NotificationLevel } from './protocol/index.js';
+
+/**
+ * Every user-visible string the elements render. Values may hold `{name}` placeholders, filled by
+ * {@link formatString}. Pages override single strings per element through its `strings` property,
+ * or whole languages through {@link registerStrings}.
+ */
+export interface RealtimeStrings {
+  readonly stateIdle: string;
+  readonly stateConnecting: string;
+  readonly stateOpen: string;
+  readonly stateReconnecting: string;
+  readonly stateOffline: string;
+  readonly stateClosed: string;
+  readonly stateFailed: string;
+  /** Added to the open label when the transport is not WebSocket. */
+  readonly degraded: string;
+  /** Read before the state by screen readers (visually hidden). */
+  readonly connectionPrefix: string;
+  readonly retry: string;
+
+  readonly notificationsLabel: string;
+  readonly levelInfo: string;
+  readonly levelSuccess: string;
+  readonly levelWarning: string;
+  readonly levelError: string;
+  /** Accessible name of a dismiss button: `{title}` is the notification title. */
+  readonly dismiss: string;
+
+  readonly activityLabel: string;
+  readonly activityLoading: string;
+  readonly activityEmpty: string;
+  readonly activityError: string;
+  readonly live: string;
+  readonly connecting: string;
+  readonly offline: string;
+}
+
+/** English, the fallback for every language and every missing key. */
+export const defaultStrings: RealtimeStrings = Object.freeze({
+  stateIdle: 'Not connected',
+  stateConnecting: 'Connecting',
+  stateOpen: 'Connected',
+  stateReconnecting: 'Reconnecting',
+  stateOffline: 'Offline',
+  stateClosed: 'Disconnected',
+  stateFailed: 'Connection failed',
+  degraded: 'limited',
+  connectionPrefix: 'Connection:',
+  retry: 'Retry',
+
+  notificationsLabel: 'Notifications',
+  levelInfo: 'Info',
+  levelSuccess: 'Success',
+  levelWarning: 'Warning',
+  levelError: 'Error',
+  dismiss: 'Dismiss notification: {title}',
+
+  activityLabel: 'Recent activity',
+  activityLoading: 'Loading activity…',
+  activityEmpty: 'No activity yet.',
+  activityError: 'Activity could not be loaded.',
+  live: 'Live',
+  connecting: 'Connecting…',
+  offline: 'Offline',
+});
+
+const french: Partial<RealtimeStrings> = {
+  stateIdle: 'Non connecté',
+  stateConnecting: 'Connexion',
+  stateOpen: 'Connecté',
+  stateReconnecting: 'Reconnexion',
+  stateOffline: 'Hors ligne',
+  stateClosed: 'Déconnecté',
+  stateFailed: 'Échec de la connexion',
+  degraded: 'limitée',
+  connectionPrefix: 'Connexion :',
+  retry: 'Réessayer',
+  notificationsLabel: 'Notifications',
+  levelInfo: 'Info',
+  levelSuccess: 'Succès',
+  levelWarning: 'Avertissement',
+  levelError: 'Erreur',
+  dismiss: 'Fermer la notification : {title}',
+  activityLabel: 'Activité récente',
+  activityLoading: 'Chargement de l’activité…',
+  activityEmpty: 'Aucune activité pour le moment.',
+  activityError: 'Impossible de charger l’activité.',
+  live: 'En direct',
+  connecting: 'Connexion…',
+  offline: 'Hors ligne',
+};
+
+// Keyed by lower-case language tag; filled lazily by registerStrings, no globals touched.
+const tables = new Map<string, Partial<RealtimeStrings>>([
+  ['en', defaultStrings],
+  ['fr', french],
+]);
+
+/** Adds or extends the strings for a language (`de`, `pt-br`, ...). Later calls win. */
+export function registerStrings(lang: string, strings: Partial<RealtimeStrings>): void {
+  const key = lang.toLowerCase();
+  tables.set(key, { ...tables.get(key), ...strings });
+}
+
+/**
+ * The table for a language: the exact tag, then its primary subtag, then English, with
+ * `overrides` on top. Missing keys fall back one level at a time.
+ */
+export function stringsFor(lang: string | null | undefined, overrides?: Partial<RealtimeStrings>): RealtimeStrings {
+  const key = (lang || 'en').toLowerCase();
+  const primary = key.split('-')[0] ?? 'en';
+  return { ...defaultStrings, ...tables.get(primary), ...tables.get(key), ...overrides };
+}
+
+/**
+ * The language an element speaks: its own `lang` (or the nearest ancestor's in the same tree),
+ * else the page's `<html lang>`, else English. Read at render time so a page can switch.
+ */
+export function resolveLang(element: Element): string {
+  const own = element.closest('[lang]')?.getAttribute('lang');
+  if (own) return own;
+  const page = element.ownerDocument?.documentElement?.lang;
+  return page || 'en';
+}
+
+/** Fills `{name}` placeholders; unknown names stay as written. */
+export function formatString(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole,
+  );
+}
+
+const STATE_KEYS: { readonly [S in ConnectionState]: keyof RealtimeStrings } = {
+  idle: 'stateIdle',
+  connecting: 'stateConnecting',
+  open: 'stateOpen',
+  reconnecting: 'stateReconnecting',
+  offline: 'stateOffline',
+  closed: 'stateClosed',
+  failed: 'stateFailed',
+};
+
+/** The words for a connection state. */
+export function stateLabel(strings: RealtimeStrings, state: ConnectionState): string {
+  return strings[STATE_KEYS[state]];
+}
+
+const LEVEL_KEYS: { readonly [L in NotificationLevel]: keyof RealtimeStrings } = {
+  info: 'levelInfo',
+  success: 'levelSuccess',
+  warning: 'levelWarning',
+  error: 'levelError',
+};
+
+/** The words for a notification level. */
+export function levelLabel(strings: RealtimeStrings, level: NotificationLevel): string {
+  return strings[LEVEL_KEYS[level]];
+}
