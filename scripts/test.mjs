@@ -74,8 +74,10 @@ if (only !== 'node') {
   const browser = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', '--static-logging'], {
     CHROME_PATH: chromePath(),
   });
-  const pass = Number(/(\d+) passed/.exec(browser.output)?.[1] ?? 0);
-  const fail = Number(/(\d+) failed/.exec(browser.output)?.[1] ?? 0);
+  // The progress bar repeats its totals; the last one is final.
+  const totals = [...browser.output.matchAll(/(\d+) passed(?:, (\d+) failed)?/g)].at(-1);
+  const pass = Number(totals?.[1] ?? 0);
+  const fail = Number(totals?.[2] ?? 0);
   passed += pass;
   failed += fail + (browser.code !== 0 && fail === 0 ? 1 : 0);
 }
