@@ -2,6 +2,5 @@
 export default {
   globs: ['src/elements/**/*.ts'],
   exclude: ['src/elements/**/*.styles.ts'],
-  outdir: '.',
   litelement: true,
 };
