@@ -6,9 +6,6 @@ export const activityFeedStyles = css`
     font: inherit;
     color: var(--rt-feed-color, inherit);
   }
-  :host([hidden]) {
-    display: none;
-  }
   [part='header'] {
     display: flex;
     align-items: center;

@@ -12,6 +12,7 @@ import { ActivityLoadErrorEvent } from '../../events/activity-load-error-event.j
 import type { ActivityItem, Page } from '../../protocol/index.js';
 import { type RealtimeStrings, resolveLang, stringsFor } from '../../strings.js';
 import { activityFeedStyles } from './activity-feed.styles.js';
+import { sharedStyles } from '../shared.styles.js';
 
 /** Size of the first page asked from the API. */
 export const ACTIVITY_PAGE_SIZE = 20;
@@ -64,7 +65,7 @@ export const ACTIVITY_PAGE_SIZE = 20;
  * @cssprop [--rt-color-neutral=#6b7280] - Offline indicator colour.
  */
 export class ActivityFeed extends LitElement {
-  static override styles = activityFeedStyles;
+  static override styles = [sharedStyles, activityFeedStyles];
 
   /** Most items kept; the oldest (smallest `seq`) leave first. */
   @property({ type: Number }) max = 100;

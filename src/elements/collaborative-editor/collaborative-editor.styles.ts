@@ -6,9 +6,6 @@ export const collaborativeEditorStyles = css`
     font: inherit;
     color: var(--rt-editor-color, inherit);
   }
-  :host([hidden]) {
-    display: none;
-  }
   .bar {
     display: flex;
     flex-wrap: wrap;
@@ -20,14 +17,6 @@ export const collaborativeEditorStyles = css`
   }
   [part='status'] {
     color: var(--rt-editor-muted-color, #4b5563);
-  }
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
   [part='peers'] {
     display: flex;

@@ -10,6 +10,7 @@ import { readPeers } from '../../services/collab-session.js';
 import type { Unsubscribe } from '../../services/types.js';
 import { resolveLang } from '../../strings.js';
 import { collaborativeEditorStyles } from './collaborative-editor.styles.js';
+import { sharedStyles } from '../shared.styles.js';
 import { type CollabEditorStrings, collabEditorStringsFor, collabStatusLabel } from './collaborative-editor.strings.js';
 import { TextareaBinding } from './textarea-binding.js';
 
@@ -58,7 +59,7 @@ import { TextareaBinding } from './textarea-binding.js';
  * @cssprop [--rt-editor-gap=0.375em] - Space between the status bar and the text area.
  */
 export class CollaborativeEditor extends LitElement {
-  static override styles = collaborativeEditorStyles;
+  static override styles = [sharedStyles, collaborativeEditorStyles];
 
   /** Id of the shared document. */
   @property({ attribute: 'document-id' }) documentId = '';

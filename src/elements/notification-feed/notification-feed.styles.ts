@@ -6,9 +6,6 @@ export const notificationFeedStyles = css`
     font: inherit;
     color: var(--rt-feed-color, inherit);
   }
-  :host([hidden]) {
-    display: none;
-  }
   [part='base'] {
     display: flex;
     flex-direction: column;

@@ -16,6 +16,7 @@ import {
 import type { Envelope, NotificationLevel } from '../../protocol/index.js';
 import { type RealtimeStrings, formatString, levelLabel, resolveLang, stringsFor } from '../../strings.js';
 import { notificationFeedStyles } from './notification-feed.styles.js';
+import { sharedStyles } from '../shared.styles.js';
 
 interface Entry {
   readonly key: string;
@@ -82,7 +83,7 @@ const ICONS: { readonly [L in NotificationLevel]: TemplateResult } = {
  * @cssprop [--rt-focus-color=#2563eb] - Focus ring.
  */
 export class NotificationFeed extends LitElement {
-  static override styles = notificationFeedStyles;
+  static override styles = [sharedStyles, notificationFeedStyles];
 
   /** Auto-dismiss after this many ms; `0` keeps notifications until the user dismisses them. */
   @property({ type: Number }) duration = 5000;
