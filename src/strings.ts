@@ -14,11 +14,29 @@ export interface RealtimeStrings {
   readonly stateOffline: string;
   readonly stateClosed: string;
   readonly stateFailed: string;
-  /** Added to the open label when the transport is not WebSocket. */
+  /**
+   * Note added to the open label when the transport is not WebSocket: `{transport}` is one of
+   * the `transport*` strings. A value without the placeholder works too (`limited`).
+   */
   readonly degraded: string;
   /** Read before the state by screen readers (visually hidden). */
   readonly connectionPrefix: string;
   readonly retry: string;
+  /** The badge's button that skips the wait while reconnecting or starts over after a failure. */
+  readonly retryNow: string;
+  /** Time to the next attempt, after the reconnecting label: `{seconds}` whole seconds. */
+  readonly retryIn: string;
+  /** Screen-reader detail while reconnecting or failed: `{attempt}` is the attempt number. */
+  readonly attempt: string;
+  /** Screen-reader detail: `{reason}` is the connection's last reason (a close reason, `max-retries`, ...). */
+  readonly reason: string;
+  /** Note added to the open label after a quiet spell (nothing arrived for a while). */
+  readonly stale: string;
+  /** A state with its notes (fallback, stale): `{state}` and `{notes}`, the notes comma-separated. */
+  readonly stateNotes: string;
+  readonly transportWebsocket: string;
+  readonly transportSse: string;
+  readonly transportPolling: string;
 
   readonly notificationsLabel: string;
   readonly levelInfo: string;
@@ -46,9 +64,18 @@ export const defaultStrings: RealtimeStrings = Object.freeze({
   stateOffline: 'Offline',
   stateClosed: 'Disconnected',
   stateFailed: 'Connection failed',
-  degraded: 'limited',
+  degraded: 'fallback: {transport}',
   connectionPrefix: 'Connection:',
   retry: 'Retry',
+  retryNow: 'Retry now',
+  retryIn: 'in {seconds} s',
+  attempt: 'Attempt {attempt}.',
+  reason: 'Reason: {reason}.',
+  stale: 'no recent data',
+  stateNotes: '{state} ({notes})',
+  transportWebsocket: 'WebSocket',
+  transportSse: 'SSE',
+  transportPolling: 'polling',
 
   notificationsLabel: 'Notifications',
   levelInfo: 'Info',
@@ -68,15 +95,24 @@ export const defaultStrings: RealtimeStrings = Object.freeze({
 
 const french: Partial<RealtimeStrings> = {
   stateIdle: 'Non connecté',
-  stateConnecting: 'Connexion',
+  stateConnecting: 'Connexion en cours',
   stateOpen: 'Connecté',
   stateReconnecting: 'Reconnexion',
   stateOffline: 'Hors ligne',
   stateClosed: 'Déconnecté',
   stateFailed: 'Échec de la connexion',
-  degraded: 'limitée',
+  degraded: 'secours : {transport}',
   connectionPrefix: 'Connexion :',
   retry: 'Réessayer',
+  retryNow: 'Réessayer maintenant',
+  retryIn: 'dans {seconds} s',
+  attempt: 'Tentative {attempt}.',
+  reason: 'Raison : {reason}.',
+  stale: 'aucune donnée récente',
+  stateNotes: '{state} ({notes})',
+  transportWebsocket: 'WebSocket',
+  transportSse: 'SSE',
+  transportPolling: 'interrogation périodique',
   notificationsLabel: 'Notifications',
   levelInfo: 'Info',
   levelSuccess: 'Succès',
