@@ -3,4 +3,6 @@ export default {
   globs: ['src/elements/**/*.ts'],
   exclude: ['src/elements/**/*.styles.ts'],
   litelement: true,
+  // package.json already names custom-elements.json; the freshness test writes elsewhere and must not rewrite it.
+  packagejson: false,
 };

@@ -18,6 +18,11 @@ function elements(manifest: { modules: { declarations?: Declaration[] }[] }): De
   return manifest.modules.flatMap((module) => module.declarations ?? []).filter((declaration) => declaration.customElement);
 }
 
+/** The analyzer lists modules in file-system order, which differs between machines: compare by path. */
+function byPath(manifest: { modules: { path: string }[] }): unknown {
+  return { ...manifest, modules: [...manifest.modules].sort((a, b) => a.path.localeCompare(b.path)) };
+}
+
 test('custom-elements.json is fresh: regenerating it from the JSDoc changes nothing', () => {
   // The analyzer resolves --outdir against the working directory, so keep it inside the (ignored) .tmp/.
   mkdirSync(path.join(root, '.tmp'), { recursive: true });
@@ -30,7 +35,7 @@ test('custom-elements.json is fresh: regenerating it from the JSDoc changes noth
     );
     const fresh = readFileSync(path.join(outdir, 'custom-elements.json'), 'utf8');
     const committed = readFileSync(path.join(root, 'custom-elements.json'), 'utf8');
-    assert.deepEqual(JSON.parse(committed), JSON.parse(fresh), 'custom-elements.json is stale: run `npm run analyze` and commit it');
+    assert.deepEqual(byPath(JSON.parse(committed)), byPath(JSON.parse(fresh)), 'custom-elements.json is stale: run `npm run analyze` and commit it');
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
