@@ -53,6 +53,13 @@ export interface ServerOptions {
   maxBufferedBytes?: number;
   /** Interval of SSE `: ping` comments, default 15_000. */
   sseCommentMs?: number;
+  /**
+   * For tests and demos of the client's fallback chain only: `websocket` refuses `/ws` upgrades with
+   * HTTP 503, `sse` answers `GET /api/events` with 503. Everything else (REST, poll, messages, collab)
+   * keeps working. Fixed for the server's lifetime; restart without it to lift the block.
+   * CLI: `RT_BLOCK=websocket,sse`.
+   */
+  block?: { websocket?: boolean; sse?: boolean };
 }
 
 /** A started server. */
@@ -83,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const heartbeatMs = options.heartbeatMs ?? 25_000;
   const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
   const demo = options.demo ?? false;
+  const block = { websocket: options.block?.websocket === true, sse: options.block?.sse === true };
 
   const store = openStore({ dataDir: options.dataDir, retain: Math.max(1, options.retain ?? 10_000) });
   const hub = createLocalHub(store);
@@ -117,6 +125,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       if (isApiPath(url.pathname)) {
         if (!access.originAllowed(req)) throw new HttpError(403, 'origin not allowed');
+        if (block.sse && url.pathname === '/api/events' && req.method !== 'OPTIONS') {
+          log('sse refused status=503 reason=blocked');
+          throw new HttpError(503, 'event stream blocked (test option)');
+        }
         if (req.method === 'OPTIONS') {
           res.writeHead(204, {
             ...headers,
@@ -148,6 +160,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/ws') {
+      if (block.websocket) {
+        log('ws refused status=503 reason=blocked');
+        refuseUpgrade(socket, 503, 'Service Unavailable');
+        return;
+      }
       gateway.handleUpgrade(req, socket, head, url);
       return;
     }

@@ -1,5 +1,6 @@
 // CLI entry: `node --import tsx server/main.ts [--demo] [--port-default N]`.
-// Environment: PORT, HOST, DATA_DIR, RT_DEMO, RT_PUBLISH_KEY, RT_ORIGINS (comma-separated).
+// Environment: PORT, HOST, DATA_DIR, RT_DEMO, RT_PUBLISH_KEY, RT_ORIGINS (comma-separated),
+// RT_BLOCK (comma-separated `websocket`, `sse`: refuse those transports, for fallback demos and tests).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from './app.js';
@@ -52,10 +53,16 @@ async function main(): Promise<void> {
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
+  const blocked = (env['RT_BLOCK'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  for (const name of blocked) if (name !== 'websocket' && name !== 'sse') fail(`RT_BLOCK: unknown transport ${name} (use websocket, sse)`);
+  const block = { websocket: blocked.includes('websocket'), sse: blocked.includes('sse') };
 
   let server: RunningServer;
   try {
-    server = await startServer({ port, host, dataDir, demo, publishKey, origins, staticDir: path.join(REPO_ROOT, 'demo') });
+    server = await startServer({ port, host, dataDir, demo, publishKey, origins, block, staticDir: path.join(REPO_ROOT, 'demo') });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail(`port ${port} is busy: set PORT to another port`);
@@ -64,6 +71,7 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`realtime-elements reference server on ${server.url}/${demo ? ' (demo mode)' : ''}\n`);
+  if (blocked.length > 0) process.stdout.write(`RT_BLOCK: refusing ${blocked.join(', ')}\n`);
   if (!publishKey && (!demo || !isLoopbackHost(host))) {
     process.stdout.write('RT_PUBLISH_KEY is not set: POST /api/activities and /api/notifications are refused\n');
   }

@@ -8,5 +8,12 @@ export { Waiter } from './waiter.js';
 export { type SequenceVerdict, SequenceTracker } from './sequence-tracker.js';
 export { type RealtimeSocketOptions, RealtimeSocket } from './realtime-socket.js';
 export { type EventStreamOptions, EventStream } from './event-stream.js';
+export { type PollerOptions, Poller } from './poller.js';
+export {
+  type FallbackConnectionOptions,
+  type FallbackTransport,
+  type TransportFactory,
+  FallbackConnection,
+} from './fallback-connection.js';
 export { type RestApiOptions, RestApi, RestError } from './rest-api.js';
 export { type CollabClientOptions, CollabClient } from './collab-client.js';

@@ -5,6 +5,7 @@ import {
   type AppTypeRegistry,
   type Envelope,
   type HelloPayload,
+  parseCursor,
   type MessageType,
   type PayloadOf,
   CloseCode,
@@ -47,6 +48,11 @@ export interface RealtimeSocketOptions {
   readonly getToken?: TokenGetter;
   /** Demo mode: the page's user, sent in the resume frame and the ticket request. */
   readonly user?: { readonly id: string; readonly name?: string };
+  /**
+   * Resume point to start from (`<epoch>:<seq>`), e.g. handed over by another transport: the first
+   * resume frame asks for what came after it.
+   */
+  readonly cursor?: string;
   /** Validators and volatile flags of the page's `app.*` types. */
   readonly appTypes?: AppTypeRegistry;
   /** Quiet time before a ping; default from `sys.hello`, else 25 000 ms. */
@@ -166,6 +172,8 @@ export class RealtimeSocket implements RealtimeConnection {
       lastInbound: () => this.#lastInbound,
       active: () => this.#ready,
     });
+    const start = parseCursor(options.cursor);
+    if (start) this.#tracker.reset(start.epoch, start.seq);
   }
 
   /** The current state and the facts a badge shows. */

@@ -7,7 +7,7 @@ import { type RealtimeUser, apiContext, collabContext, connectionContext, userCo
 import { RealtimeErrorEvent } from '../../events/realtime-error-event.js';
 import { RealtimeStateChangeEvent } from '../../events/realtime-state-change-event.js';
 import { CollabClient } from '../../services/collab-client.js';
-import { RealtimeSocket } from '../../services/realtime-socket.js';
+import { FallbackConnection } from '../../services/fallback-connection.js';
 import { RestApi } from '../../services/rest-api.js';
 import { type ConnectionState, IDLE_STATUS, type RealtimeConnection, type RealtimeErrorDetail, type TokenGetter, type Transport, type Unsubscribe } from '../../services/types.js';
 import { realtimeProviderStyles } from './realtime-provider.styles.js';
@@ -147,11 +147,14 @@ export class RealtimeProvider extends LitElement {
 
   /**
    * Builds the services from an absolute configuration. Subclasses (tests, stories) override it
-   * to hand down fakes; the default makes a `RealtimeSocket`, a `RestApi` and a `CollabClient`.
+   * to hand down fakes; the default makes a `FallbackConnection` (WebSocket, then SSE, then
+   * polling), a `RestApi` and a `CollabClient`.
    */
   protected createServices(config: RealtimeServiceConfig): RealtimeServices {
-    const connection = new RealtimeSocket({
+    // WebSocket first; SSE (+ POST /api/messages) and then polling when it cannot connect.
+    const connection = new FallbackConnection({
       url: config.url,
+      events: config.events,
       api: config.api,
       user: config.user,
       ...(config.getToken ? { getToken: config.getToken } : {}),
