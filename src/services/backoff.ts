@@ -8,8 +8,13 @@ export interface BackoffPolicy {
   readonly factor: number;
 }
 
-/** The kit's defaults: 500 ms, doubling, capped at 30 s. */
-export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 500, maxMs: 30_000, factor: 2 });
+/**
+ * The kit's defaults: 3 s, doubling, capped at 30 s. The first window is 3 s wide on purpose: when
+ * a server drops every client at once, their first retries spread over three seconds (no second
+ * holds most of them, case C06) instead of arriving as one storm. A lone client still averages
+ * 1.5 s, and coming back online or becoming visible skips the wait.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 3_000, maxMs: 30_000, factor: 2 });
 
 /** Fills a partial policy with the defaults and clamps nonsense (negative or non-finite numbers). */
 export function resolveBackoff(policy: Partial<BackoffPolicy> = {}): BackoffPolicy {

@@ -37,7 +37,7 @@ export interface EventStreamOptions {
   readonly appTypes?: AppTypeRegistry;
   /** Resume point to start from (`<epoch>:<seq>`), e.g. one kept from an earlier page. */
   readonly cursor?: string;
-  /** Exponential backoff with full jitter; defaults 500 / 30 000 / 2. Added to the server's `retry:`. */
+  /** Exponential backoff with full jitter; defaults 3 000 / 30 000 / 2. Added to the server's `retry:`. */
   readonly backoff?: Partial<BackoffPolicy>;
   /** Consecutive failed requests before `failed`; default Infinity. */
   readonly maxRetries?: number;

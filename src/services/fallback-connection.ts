@@ -65,7 +65,7 @@ export interface FallbackConnectionOptions {
   readonly probeMaxMs?: number;
   /** Time a probe may take to open before it counts as failed; default `stepDownMs`. */
   readonly probeTimeoutMs?: number;
-  /** Backoff of every rung and of posted messages; defaults 500 / 30 000 / 2. */
+  /** Backoff of every rung and of posted messages; defaults 3 000 / 30 000 / 2. */
   readonly backoff?: Partial<BackoffPolicy>;
   /** Failed attempts of the last rung before `failed`; default Infinity. */
   readonly maxRetries?: number;

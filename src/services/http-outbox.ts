@@ -28,7 +28,7 @@ export interface HttpOutboxOptions {
   readonly queueLimit?: number | undefined;
   /** Largest request body; default 65 536 (the server answers 413 above it). */
   readonly maxBodyBytes?: number | undefined;
-  /** Waits between failed posts of the same message; defaults 500 / 30 000 / 2. */
+  /** Waits between failed posts of the same message; defaults 3 000 / 30 000 / 2. */
   readonly backoff?: Partial<BackoffPolicy> | undefined;
   /** Whether a POST may go out now (e.g. the transport that receives is open). */
   readonly canPost: () => boolean;

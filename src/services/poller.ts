@@ -44,7 +44,7 @@ export interface PollerOptions {
   readonly pageSize?: number;
   /** A poll without an answer for this long is aborted and counts as failed; default 10 000 ms. */
   readonly requestTimeoutMs?: number;
-  /** Exponential backoff with full jitter after failed polls; defaults 500 / 30 000 / 2. */
+  /** Exponential backoff with full jitter after failed polls; defaults 3 000 / 30 000 / 2. */
   readonly backoff?: Partial<BackoffPolicy>;
   /** Consecutive failed polls before `failed`; default Infinity. */
   readonly maxRetries?: number;

@@ -61,7 +61,7 @@ export interface RealtimeSocketOptions {
   readonly pongTimeoutMs?: number;
   /** Quiet time after which `status.stale` is true; default heartbeat + pong timeout. */
   readonly staleMs?: number;
-  /** Exponential backoff with full jitter; defaults 500 / 30 000 / 2. */
+  /** Exponential backoff with full jitter; defaults 3 000 / 30 000 / 2. */
   readonly backoff?: Partial<BackoffPolicy>;
   /** Consecutive failed attempts before `failed`; default Infinity. */
   readonly maxRetries?: number;

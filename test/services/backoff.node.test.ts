@@ -22,7 +22,7 @@ test('is pure: the same attempt and random value give the same wait, and bad ran
   assert.equal(computeBackoff(-2, policy, () => 1), 500);
 });
 
-test('resolveBackoff fills the defaults 500 / 30000 / 2 and ignores nonsense', () => {
+test('resolveBackoff fills the defaults 3000 / 30000 / 2 and ignores nonsense', () => {
   assert.deepEqual(resolveBackoff(), DEFAULT_BACKOFF);
   assert.deepEqual(resolveBackoff({ baseMs: 100 }), { baseMs: 100, maxMs: 30_000, factor: 2 });
   assert.deepEqual(resolveBackoff({ baseMs: -1, maxMs: Number.NaN, factor: 0.5 }), DEFAULT_BACKOFF);

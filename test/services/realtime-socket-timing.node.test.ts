@@ -117,7 +117,8 @@ describe('RealtimeSocket timing under fake timers', () => {
     // waits[client][attempt] = the wait the client announced (nextRetryAt - now) before that attempt.
     const waits: number[][] = [];
     for (let i = 0; i < count; i += 1) {
-      const { socket } = make({ random: seeded(1_000 + i), backoff: { baseMs: 500, maxMs: 30_000, factor: 2 } });
+      // The kit's default policy: the case is about what ships.
+      const { socket } = make({ random: seeded(1_000 + i) });
       const mine: number[] = [];
       waits.push(mine);
       socket.onStatus((status) => {
@@ -135,13 +136,19 @@ describe('RealtimeSocket timing under fake timers', () => {
     const attempts = server.sockets.slice(before).map((fake) => fake.createdAt - t0);
     assert.ok(attempts.length > count * 5, `retries kept coming (${attempts.length})`);
 
-    // First retries: spread over the whole first jitter window [0, 500 ms), no slice crowded.
+    // First retries: spread over the whole first jitter window [0, 3 s), no slice crowded, and no
+    // one-second bucket holding most of them.
     const first = waits.map((mine) => mine[1]!);
-    assert.ok(first.every((ms) => ms >= 0 && ms < 500));
+    assert.ok(first.every((ms) => ms >= 0 && ms < 3_000));
     const slices = Array.from({ length: 10 }, () => 0);
-    for (const ms of first) slices[Math.floor(ms / 50)]! += 1;
+    for (const ms of first) slices[Math.floor(ms / 300)]! += 1;
     assert.ok(Math.max(...slices) < 0.15 * count, `first retries spread evenly: ${slices.join(',')}`);
     assert.ok(Math.min(...slices) > 0.05 * count, `first retries spread evenly: ${slices.join(',')}`);
+    const firstPerSecond = [0, 0, 0];
+    for (const ms of first) firstPerSecond[Math.floor(ms / 1_000)]! += 1;
+    const largestShare = Math.max(...firstPerSecond) / count;
+    assert.ok(largestShare < 0.4, `largest share of first retries in one second: ${(largestShare * 100).toFixed(1)} %`);
+    console.info(`C06: largest share of first retries in any one second: ${(largestShare * 100).toFixed(1)} %`);
 
     // Over the two minutes, no one-second bucket holds most of the attempts.
     const perSecond = new Map<number, number>();
@@ -149,15 +156,15 @@ describe('RealtimeSocket timing under fake timers', () => {
     assert.ok(Math.max(...perSecond.values()) < attempts.length / 2, 'no one-second bucket holds most attempts');
 
     // The ceiling doubles per attempt up to the cap: the largest wait seen at attempt n is close to it.
-    for (let attempt = 1; attempt <= 8; attempt += 1) {
-      const ceiling = Math.min(30_000, 500 * 2 ** (attempt - 1));
+    for (let attempt = 1; attempt <= 7; attempt += 1) {
+      const ceiling = Math.min(30_000, 3_000 * 2 ** (attempt - 1));
       const seen = waits.map((mine) => mine[attempt]).filter((ms): ms is number => ms !== undefined);
       assert.ok(seen.length > 0.9 * count, `most clients reached attempt ${attempt}`);
       assert.ok(Math.max(...seen) < ceiling, `attempt ${attempt} stays under its ceiling ${ceiling}`);
       assert.ok(Math.max(...seen) > 0.95 * ceiling, `attempt ${attempt} reaches near its ceiling ${ceiling}`);
     }
     // Jitter after the cap: capped waits still cover the whole window instead of bunching at 30 s.
-    const capped = waits.flatMap((mine) => mine.slice(7).filter((ms) => ms !== undefined));
+    const capped = waits.flatMap((mine) => mine.slice(5).filter((ms) => ms !== undefined));
     const mean = capped.reduce((sum, ms) => sum + ms, 0) / capped.length;
     assert.ok(Math.abs(mean - 15_000) < 1_500, `capped waits average about half the cap (${Math.round(mean)})`);
     assert.ok(capped.filter((ms) => ms < 3_000).length > 0.05 * capped.length, 'some capped waits are short');
