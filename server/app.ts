@@ -115,6 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return {
       'Access-Control-Allow-Origin': origin,
       'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Expose-Headers': 'Idempotent-Replayed',
       Vary: 'Origin',
     };
   };
@@ -133,7 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           res.writeHead(204, {
             ...headers,
             'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-            'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-RT-User, Last-Event-ID',
+            'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-RT-User, Last-Event-ID, Idempotency-Key',
             'Access-Control-Max-Age': '600',
           });
           res.end();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type ActivityItem,
@@ -47,6 +47,63 @@ const MAX_POLL = 500;
 const DOC_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
+
+/** How long a publisher's `Idempotency-Key` is remembered. */
+export const IDEMPOTENCY_TTL_MS = 10 * 60_000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The request's `Idempotency-Key`, null without one; a malformed key is a 400 naming the header. */
+function idempotencyKey(req: IncomingMessage): string | null {
+  const value = req.headers['idempotency-key'];
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
+    throw new HttpError(400, 'Idempotency-Key must be 1 to 200 visible ASCII characters', 'Idempotency-Key');
+  }
+  return value;
+}
+
+/** Hash of a validated publish body; a key is bound to the body it was first used with. */
+export function idempotencyFingerprint(input: unknown): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+}
+
+/**
+ * Publishes once per `Idempotency-Key`: a repeat within the TTL answers what the first request got
+ * (with `Idempotent-Replayed: true`) and publishes nothing. The key and the item id are stored
+ * before publishing, so a process killed between the two still finds the event by its id on the
+ * retry, and a process killed before the publish publishes it then, under the same id.
+ */
+function publishOnce(
+  req: IncomingMessage,
+  store: Store,
+  scope: string,
+  prefix: string,
+  input: unknown,
+  publish: (id: string) => number,
+): { readonly created: Created; readonly replayed: boolean } {
+  const key = idempotencyKey(req);
+  if (key === null) {
+    const id = newId(prefix);
+    return { created: { seq: publish(id), id }, replayed: false };
+  }
+  const fingerprint = idempotencyFingerprint(input);
+  const { record, fresh } = store.claimIdempotencyKey({ scope, key, fingerprint, itemId: newId(prefix), now: Date.now(), ttlMs: IDEMPOTENCY_TTL_MS });
+  if (record.fingerprint !== fingerprint) {
+    throw new HttpError(422, 'this Idempotency-Key was used for a different request', 'Idempotency-Key');
+  }
+  const known = record.seq ?? (fresh ? null : store.seqOfItem(record.itemId));
+  if (known !== null) {
+    if (record.seq === null) store.settleIdempotencyKey(scope, key, known);
+    return { created: { seq: known, id: record.itemId }, replayed: true };
+  }
+  const seq = publish(record.itemId);
+  store.settleIdempotencyKey(scope, key, seq);
+  return { created: { seq, id: record.itemId }, replayed: false };
+}
+
+function sendCreated(res: ServerResponse, result: { readonly created: Created; readonly replayed: boolean }, headers: Record<string, string>): void {
+  sendJson(res, 201, result.created, result.replayed ? { ...headers, 'Idempotent-Replayed': 'true' } : headers);
+}
 
 function requirePublisher(req: IncomingMessage, access: Access): void {
   if (!access.mayPublish(req)) {
@@ -97,14 +154,13 @@ const routes: Route[] = [
         const page = toPage(rows.map((row): ActivityItem => ({ ...(row.payload as unknown as ActivityItem), seq: row.seq, ts: row.ts })), limit);
         sendJson(res, 200, page, headers);
       },
-      POST: async (req, res, _url, { hub, access }, headers) => {
+      POST: async (req, res, _url, { hub, store, access }, headers) => {
         requirePublisher(req, access);
         const checked = validateActivityInput(await readJsonBody(req));
         if (!checked.ok) throw new HttpError(400, checked.issue.message, fieldName(checked.issue.field));
-        const id = newId('a');
-        const event = hub.publish({ type: 'activity.new', payload: { id, ...checked.value }, itemId: id });
-        const body: Created = { seq: event.seq, id };
-        sendJson(res, 201, body, headers);
+        const { value } = checked;
+        const result = publishOnce(req, store, 'activities', 'a', value, (id) => hub.publish({ type: 'activity.new', payload: { id, ...value }, itemId: id }).seq);
+        sendCreated(res, result, headers);
       },
     },
   },
@@ -127,14 +183,15 @@ const routes: Route[] = [
         );
         sendJson(res, 200, toPage(items, limit), headers);
       },
-      POST: async (req, res, _url, { hub, access }, headers) => {
+      POST: async (req, res, _url, { hub, store, access }, headers) => {
         requirePublisher(req, access);
         const checked = validateNotificationInput(await readJsonBody(req));
         if (!checked.ok) throw new HttpError(400, checked.issue.message, fieldName(checked.issue.field));
-        const id = newId('n');
-        const event = hub.publish({ type: 'notification.new', payload: { id, ...checked.value }, to: checked.value.to ?? null, itemId: id });
-        const body: Created = { seq: event.seq, id };
-        sendJson(res, 201, body, headers);
+        const { value } = checked;
+        const result = publishOnce(req, store, 'notifications', 'n', value, (id) =>
+          hub.publish({ type: 'notification.new', payload: { id, ...value }, to: value.to ?? null, itemId: id }).seq,
+        );
+        sendCreated(res, result, headers);
       },
     },
   },

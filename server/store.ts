@@ -30,6 +30,33 @@ export interface NotificationRow extends LoggedEvent {
   readonly archived: boolean;
 }
 
+/**
+ * What a publisher's `Idempotency-Key` stands for. The item id is chosen (and stored) before the
+ * event is published, so a crash between the two leaves a key whose event can still be found by id.
+ */
+export interface IdempotencyRecord {
+  /** The route family the key belongs to (`activities`, `notifications`). */
+  readonly scope: string;
+  readonly key: string;
+  /** Hash of the request body, so a key reused for another body is refused. */
+  readonly fingerprint: string;
+  readonly itemId: string;
+  /** The published event's seq; null until the publish is recorded. */
+  readonly seq: number | null;
+  readonly createdAt: number;
+}
+
+/** What claiming a key needs: the key, the body's fingerprint, the id to use if the key is new. */
+export interface IdempotencyClaim {
+  readonly scope: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly itemId: string;
+  readonly now: number;
+  /** Keys older than this are forgotten (and reusable). */
+  readonly ttlMs: number;
+}
+
 /** Per-user notification states. */
 export type NotificationFlag = 'read' | 'seen' | 'archived';
 
@@ -50,6 +77,16 @@ export interface Store {
   notificationPage(before: number | null, limit: number, user: string | null): NotificationRow[];
   /** Sets a flag on the user's notifications (by item id, or all visible ones); returns how many rows changed. */
   markNotifications(user: string, flag: NotificationFlag, ids: readonly string[] | 'all'): number;
+  /**
+   * Returns the live record of `claim.key` in its scope, or stores a new one from `claim` (then
+   * `fresh` is true). Expired keys are dropped on the way. Committed before it returns, so it
+   * survives a crash of the process.
+   */
+  claimIdempotencyKey(claim: IdempotencyClaim): { readonly record: IdempotencyRecord; readonly fresh: boolean };
+  /** Records the seq a claimed key's publish got. */
+  settleIdempotencyKey(scope: string, key: string, seq: number): void;
+  /** The seq of the event that created item `itemId`, if it is still in the log. */
+  seqOfItem(itemId: string): number | null;
   close(): void;
 }
 
@@ -66,6 +103,19 @@ interface EventRow {
   ts: number;
   payload: string;
   to_user: string | null;
+}
+
+interface IdempotencyRow {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  item_id: string;
+  seq: number | null;
+  created_at: number;
+}
+
+function toRecord(row: IdempotencyRow): IdempotencyRecord {
+  return { scope: row.scope, key: row.key, fingerprint: row.fingerprint, itemId: row.item_id, seq: row.seq, createdAt: row.created_at };
 }
 
 interface NotificationJoinRow extends EventRow {
@@ -94,6 +144,16 @@ CREATE TABLE IF NOT EXISTS notification_state (
   archived INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, seq)
 );
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  seq INTEGER,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at);
 `;
 
 /** A new epoch: short, unique enough, and never containing ':' (the cursor separator). */
@@ -176,6 +236,27 @@ export function openStore(options: StoreOptions): Store {
     return { seq, type: input.type, ts: input.ts, payload: input.payload, to: input.to ?? null };
   });
 
+  const expireKeys = db.prepare<[number]>('DELETE FROM idempotency_keys WHERE created_at < ?');
+  const readKey = db.prepare<[string, string], IdempotencyRow>(
+    'SELECT scope, key, fingerprint, item_id, seq, created_at FROM idempotency_keys WHERE scope = ? AND key = ?',
+  );
+  const insertKey = db.prepare<[string, string, string, string, number]>(
+    'INSERT INTO idempotency_keys (scope, key, fingerprint, item_id, seq, created_at) VALUES (?, ?, ?, ?, NULL, ?)',
+  );
+  const settleKey = db.prepare<[number, string, string]>('UPDATE idempotency_keys SET seq = ? WHERE scope = ? AND key = ?');
+  const itemSeq = db.prepare<[string], { seq: number }>('SELECT seq FROM events WHERE item_id = ? ORDER BY seq ASC LIMIT 1');
+
+  const claimTx = db.transaction((claim: IdempotencyClaim): { record: IdempotencyRecord; fresh: boolean } => {
+    expireKeys.run(claim.now - claim.ttlMs);
+    const existing = readKey.get(claim.scope, claim.key);
+    if (existing) return { record: toRecord(existing), fresh: false };
+    insertKey.run(claim.scope, claim.key, claim.fingerprint, claim.itemId, claim.now);
+    return {
+      record: { scope: claim.scope, key: claim.key, fingerprint: claim.fingerprint, itemId: claim.itemId, seq: null, createdAt: claim.now },
+      fresh: true,
+    };
+  });
+
   const markTx = db.transaction((user: string, flag: NotificationFlag, ids: readonly string[] | 'all'): number => {
     const seqs = ids === 'all' ? visibleSeqsAll.all(user) : ids.flatMap((id) => visibleSeqsById.all(id, user));
     let changed = 0;
@@ -219,6 +300,11 @@ export function openStore(options: StoreOptions): Store {
       }));
     },
     markNotifications: (user, flag, ids) => markTx(user, flag, ids),
+    claimIdempotencyKey: (claim) => claimTx(claim),
+    settleIdempotencyKey(scope, key, seq) {
+      settleKey.run(seq, scope, key);
+    },
+    seqOfItem: (itemId) => itemSeq.get(itemId)?.seq ?? null,
     close() {
       if (db.open) db.close();
     },

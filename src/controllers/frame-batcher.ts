@@ -46,9 +46,10 @@ export interface FrameBatcherOptions {
   readonly scheduler?: FrameScheduler;
   /**
    * Most items kept between flushes; older ones are dropped first. Frames stop in hidden tabs,
-   * so without a bound a burst would pile up until the tab is shown again.
+   * so without a bound a burst would pile up until the tab is shown again. A function is read on
+   * every add, so a list can pass its own (changing) cap: nothing it would keep is ever dropped here.
    */
-  readonly max?: number;
+  readonly max?: number | (() => number);
 }
 
 /**
@@ -59,7 +60,7 @@ export class FrameBatcher<T> implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #flush: (items: T[]) => void;
   readonly #scheduler: FrameScheduler;
-  readonly #max: number;
+  readonly #max: () => number;
   #items: T[] = [];
   #handle: unknown = null;
   #waiters: (() => void)[] = [];
@@ -70,7 +71,8 @@ export class FrameBatcher<T> implements ReactiveController {
     this.#host = host;
     this.#flush = flush;
     this.#scheduler = options.scheduler ?? animationFrameScheduler;
-    this.#max = options.max ?? Infinity;
+    const max = options.max ?? Infinity;
+    this.#max = typeof max === 'function' ? max : () => max;
     host.addController(this);
   }
 
@@ -86,12 +88,17 @@ export class FrameBatcher<T> implements ReactiveController {
 
   add(item: T): void {
     this.#items.push(item);
-    if (this.#items.length > this.#max) {
-      const excess = this.#items.length - this.#max;
-      this.#items.splice(0, excess);
-      this.#dropped += excess;
-    }
+    // Trim in steps (at twice the bound) so a long burst costs amortised O(1) per item.
+    const max = this.#max();
+    if (this.#items.length >= 2 * max + 1) this.#trim(max);
     this.#schedule();
+  }
+
+  #trim(max: number): void {
+    const excess = this.#items.length - max;
+    if (excess <= 0) return;
+    this.#items.splice(0, excess);
+    this.#dropped += excess;
   }
 
   /**
@@ -106,6 +113,7 @@ export class FrameBatcher<T> implements ReactiveController {
   /** Flushes now (for example before replacing the list), cancelling the scheduled frame. */
   flushNow(): void {
     this.#cancel();
+    this.#trim(this.#max());
     if (this.#items.length > 0) {
       const items = this.#items;
       this.#items = [];

@@ -89,6 +89,17 @@ describe('FrameBatcher', () => {
     expect(host.batcher.dropped).to.equal(3);
   });
 
+  it('reads a bound given as a function on every add, so a list keeps everything its own cap allows', async () => {
+    const host = await fixture<BatchHost>(staticHtml`<${unsafeStatic(batchTag)}></${unsafeStatic(batchTag)}>`);
+    let cap = 2;
+    const batcher = new FrameBatcher<number>(host, (items) => host.flushed.push(items), { scheduler: host.frames, max: () => cap });
+    cap = 1500;
+    for (let i = 1; i <= 1500; i += 1) batcher.add(i);
+    host.frames.frame();
+    expect(host.flushed.at(-1)).to.have.length(1500);
+    expect(batcher.dropped).to.equal(0);
+  });
+
   it('cancels its frame when the host leaves and flushes after it returns', async () => {
     const host = await fixture<BatchHost>(staticHtml`<${unsafeStatic(batchTag)}></${unsafeStatic(batchTag)}>`);
     const parent = host.parentElement!;

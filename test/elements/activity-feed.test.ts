@@ -71,6 +71,16 @@ describe('<activity-feed>', () => {
     expect(feed.items.map((item) => item.seq)).to.deep.equal([103, 102, 101, 100, 99]);
   });
 
+  it('keeps every item of a burst larger than a frame holds when its cap allows (chaos regression)', async () => {
+    const { connection, api, feed } = await mount({ max: 2000 });
+    api.activityCalls[0]!.reply.resolve({ items: [], next: null });
+    for (let seq = 1; seq <= 1500; seq += 1) connection.emit(activityEnvelope(seq));
+    await settle(feed);
+    expect(feed.items).to.have.length(1500);
+    expect(feed.items[0]!.seq).to.equal(1500);
+    expect(feed.items.at(-1)!.seq).to.equal(1);
+  });
+
   it('drops repeated live events and keeps only the newest `max` items', async () => {
     const { connection, api, feed } = await mount({ max: 3 });
     api.activityCalls[0]!.reply.resolve({ items: [], next: null });

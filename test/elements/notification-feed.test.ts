@@ -236,6 +236,15 @@ describe('<notification-feed>', () => {
     expect(shown).to.be.at.most(10_000);
   });
 
+  it('keeps every notification of a burst larger than a frame holds when its cap allows (chaos regression)', async () => {
+    const { connection, feed } = await mount({ max: 2000, duration: 0 });
+    for (let i = 1; i <= 1500; i += 1) connection.emit(notificationEnvelope({ id: `burst-${i}`, title: `burst ${i}` }));
+    await settle(feed);
+    expect(feed.notifications).to.have.length(1500);
+    expect(feed.notifications[0]!.title).to.equal('burst 1500');
+    expect(feed.notifications.at(-1)!.title).to.equal('burst 1');
+  });
+
   it('ticks relative times on the shared ticker', async () => {
     // The shared ticker starts with its first host, so fake the clock before mounting.
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] });

@@ -209,6 +209,7 @@ describe('REST API', () => {
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:8787');
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /X-RT-User/);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Idempotency-Key/, 'browsers may send an idempotency key');
     const get = await fetch(`${t.server.url}/api/activities`, { headers: { Origin: 'http://127.0.0.1:3000' } });
     assert.equal(get.headers.get('access-control-allow-origin'), 'http://127.0.0.1:3000');
     await get.body?.cancel();

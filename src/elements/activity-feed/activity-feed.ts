@@ -87,7 +87,9 @@ export class ActivityFeed extends LitElement {
 
   readonly #api = new ContextSubscription(this, apiContext);
   readonly #times = new RelativeTimeController(this);
-  readonly #batch = new FrameBatcher<ActivityItem>(this, (items) => this.#merge(items), { max: 1000 });
+  // No bound by arrival here: replays and repeats arrive out of order, and only the merge (by `seq`)
+  // knows which items to keep. The batcher's timer fallback still flushes hidden tabs every 250 ms.
+  readonly #batch = new FrameBatcher<ActivityItem>(this, (items) => this.#merge(items));
   readonly #connection = new ConnectionController(this, {
     subscribe: (connection) => [
       connection.on('activity.new', (envelope) => {

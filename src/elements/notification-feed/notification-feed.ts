@@ -103,7 +103,7 @@ export class NotificationFeed extends LitElement {
   readonly #times = new RelativeTimeController(this);
   readonly #batch = new FrameBatcher<FeedNotification>(this, (items) => this.#add(items), {
     // Only the newest `max` can survive the flush, so a burst in a hidden tab stays bounded.
-    max: 1000,
+    max: () => this.#cap,
   });
 
   constructor() {
