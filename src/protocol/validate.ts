@@ -55,8 +55,9 @@ export function safeLink(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
-  // Relative: a path, a query or a fragment, but never protocol-relative (//host) or a scheme.
-  if (/^(\/(?!\/)|\.{1,2}\/|\?|#)/.test(trimmed)) return trimmed;
+  // Browsers skip tabs and newlines inside URLs and read `\` as `/`, so `/\evil.example` or
+  // `/<tab>/evil.example` would leave the site: refuse any of them outright.
+  if (/[\u0000-\u001f\u007f\\]/.test(trimmed)) return undefined;
   if (/^https?:\/\//i.test(trimmed)) {
     try {
       const url = new URL(trimmed);
@@ -65,5 +66,13 @@ export function safeLink(value: string | undefined): string | undefined {
       return undefined;
     }
   }
-  return undefined;
+  // Relative: a path, a query or a fragment, but never protocol-relative (//host) or a scheme.
+  if (!/^(\/(?!\/)|\.{1,2}\/|\?|#)/.test(trimmed)) return undefined;
+  // Belt and braces: resolved against any base, a relative link must stay on that base's origin.
+  const base = 'https://relative.invalid/';
+  try {
+    return new URL(trimmed, base).origin === new URL(base).origin ? trimmed : undefined;
+  } catch {
+    return undefined;
+  }
 }

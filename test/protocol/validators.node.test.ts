@@ -180,4 +180,14 @@ describe('cursors and links', () => {
       assert.equal(safeLink(bad), undefined, bad);
     }
   });
+
+  test('safeLink rejects relative-looking links that a browser would send off-site (backslash, tab, newline)', () => {
+    for (const bad of ['/\\evil.example/phish', '/\t/evil.example/phish', '/\n/evil.example', '\\\\evil.example', '/\r\n/evil.example', 'https://ok.example/\tx']) {
+      assert.equal(safeLink(bad), undefined, JSON.stringify(bad));
+    }
+    assert.equal(safeLink('/a/../b?c=1#d'), '/a/../b?c=1#d');
+    const body = validateNotificationInput({ level: 'info', title: 'x', message: '', link: '/\\evil.example/phish' });
+    assert.equal(body.ok, false);
+    assert.equal(body.ok ? '' : body.issue.field, 'link');
+  });
 });
