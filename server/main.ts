@@ -1,4 +1,5 @@
-// CLI entry: `node --import tsx server/main.ts [--demo] [--port-default N]`.
+// CLI entry: `node --import tsx server/main.ts [--demo] [--build] [--port-default N]`.
+// `--build` builds the kit into dist/ once the port is ours, so a busy port fails before any work.
 // Environment: PORT, HOST, DATA_DIR, RT_DEMO, RT_PUBLISH_KEY, RT_ORIGINS (comma-separated),
 // RT_BLOCK (comma-separated `websocket`, `sse`: refuse those transports, for fallback demos and tests).
 import path from 'node:path';
@@ -10,20 +11,23 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 interface Cli {
   readonly demo: boolean;
+  readonly build: boolean;
   readonly portDefault: number;
 }
 
 function parseArgs(argv: readonly string[]): Cli {
   let demo = false;
+  let build = false;
   let portDefault = 5173;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--demo') demo = true;
+    else if (arg === '--build') build = true;
     else if (arg === '--port-default') portDefault = parsePort(argv[++i], '--port-default');
     else if (arg.startsWith('--port-default=')) portDefault = parsePort(arg.slice('--port-default='.length), '--port-default');
     else fail(`unknown argument ${arg}`);
   }
-  return { demo, portDefault };
+  return { demo, build, portDefault };
 }
 
 function parsePort(text: string | undefined, name: string): number {
@@ -68,6 +72,17 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') fail(`port ${port} is busy: set PORT to another port`);
     if (code === 'EACCES') fail(`port ${port} needs privileges: set PORT to a port above 1023`);
     fail(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  if (cli.build) {
+    process.stdout.write('building the kit into dist/…\n');
+    try {
+      const { build } = await import('vite');
+      await build({ root: REPO_ROOT, configFile: path.join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    } catch (error) {
+      await server.close();
+      fail(`build failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   process.stdout.write(`realtime-elements reference server on ${server.url}/${demo ? ' (demo mode)' : ''}\n`);
