@@ -123,7 +123,7 @@ describe('<activity-feed>', () => {
     connection.setStatus('reconnecting');
     await feed.updateComplete;
     expect(feed.hasAttribute('live')).to.be.false;
-    expect(part(feed, 'status')!.textContent!.trim()).to.equal('Connecting…');
+    expect(part(feed, 'status')!.textContent!.trim()).to.equal('Reconnecting');
     connection.setStatus('offline');
     await feed.updateComplete;
     expect(part(feed, 'status')!.textContent!.trim()).to.equal('Offline');
@@ -236,7 +236,7 @@ describe('<activity-feed>', () => {
       const provider = await fixture<FakeProvider>(staticHtml`<${providerTag}><activity-feed></activity-feed></${providerTag}>`);
       const feed = provider.querySelector('activity-feed')!;
       await feed.updateComplete;
-      expect(part(feed, 'status')!.textContent!.trim()).to.equal('Offline');
+      expect(part(feed, 'status')!.textContent!.trim()).to.equal('Not connected');
       await aTimeout(50);
       provider.connection = connection;
       provider.api = api;

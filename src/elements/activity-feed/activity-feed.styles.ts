@@ -50,7 +50,7 @@ export const activityFeedStyles = css`
   [part='time'] {
     display: block;
     font-size: 0.8em;
-    color: var(--rt-feed-muted-color, #4b5563);
+    color: var(--rt-feed-muted-color, color-mix(in srgb, currentColor 75%, transparent));
   }
   [part='loading'],
   [part='empty'],

@@ -10,7 +10,7 @@ import { RelativeTimeController } from '../../controllers/relative-time-controll
 import { apiContext } from '../../context/keys.js';
 import { ActivityLoadErrorEvent } from '../../events/activity-load-error-event.js';
 import type { ActivityItem, Page } from '../../protocol/index.js';
-import { type RealtimeStrings, resolveLang, stringsFor } from '../../strings.js';
+import { type RealtimeStrings, resolveLang, stateLabel, stringsFor } from '../../strings.js';
 import { activityFeedStyles } from './activity-feed.styles.js';
 import { sharedStyles } from '../shared.styles.js';
 
@@ -57,7 +57,7 @@ export const ACTIVITY_PAGE_SIZE = 20;
  *
  * @cssprop [--rt-feed-gap=0.5rem] - Space between items.
  * @cssprop [--rt-feed-color=inherit] - Text colour.
- * @cssprop [--rt-feed-muted-color=#4b5563] - Colour of times.
+ * @cssprop [--rt-feed-muted-color=color-mix(in srgb, currentColor 75%, transparent)] - Colour of times.
  * @cssprop [--rt-activity-border-color=#e5e7eb] - Separator between items.
  * @cssprop [--rt-activity-padding-block=0.375rem] - Block padding of an item.
  * @cssprop [--rt-activity-padding-inline=0] - Inline padding of an item.
@@ -176,7 +176,8 @@ export class ActivityFeed extends LitElement {
 
   #renderStatus(strings: RealtimeStrings) {
     const state = this.#connection.status.state;
-    const words = state === 'open' ? strings.live : state === 'connecting' || state === 'reconnecting' ? strings.connecting : strings.offline;
+    // The same words as the badge for every state but open, so a page never shows two names for one state.
+    const words = state === 'open' ? strings.live : stateLabel(strings, state);
     // A filled dot for live, a hollow ring otherwise: the words carry the meaning, the shape backs them up.
     return html`<span part="status" data-state=${state}>
       <svg viewBox="0 0 10 10" aria-hidden="true" focusable="false">

@@ -16,7 +16,7 @@ export const collaborativeEditorStyles = css`
     font-size: 0.875em;
   }
   [part='status'] {
-    color: var(--rt-editor-muted-color, #4b5563);
+    color: var(--rt-editor-muted-color, color-mix(in srgb, currentColor 75%, transparent));
   }
   [part='peers'] {
     display: flex;

@@ -46,7 +46,7 @@ import { TextareaBinding } from './textarea-binding.js';
  * @csspart peer - One person: a colour dot and the name.
  *
  * @cssprop [--rt-editor-color=inherit] - Text colour.
- * @cssprop [--rt-editor-muted-color=#4b5563] - Colour of the status text.
+ * @cssprop [--rt-editor-muted-color=color-mix(in srgb, currentColor 75%, transparent)] - Colour of the status text.
  * @cssprop [--rt-editor-background=Canvas] - Background of the text area.
  * @cssprop [--rt-editor-readonly-background=transparent] - Background of a read-only text area.
  * @cssprop [--rt-editor-border=1px solid #6b7280] - Border of the text area.

@@ -58,7 +58,7 @@ const badgeStyles = css`
     animation: rt-spin var(--rt-badge-spin-duration, 1.2s) linear infinite;
   }
   [part='countdown'] {
-    color: var(--rt-badge-muted-color, #4b5563);
+    color: var(--rt-badge-muted-color, color-mix(in srgb, currentColor 75%, transparent));
     font-variant-numeric: tabular-nums;
   }
   [part='retry'] {

@@ -83,7 +83,7 @@ const SILENT_REASONS = new Set(['page', 'offline']);
  * @cssprop [--rt-badge-padding-block=0.125em] - Block padding.
  * @cssprop [--rt-badge-padding-inline=0.5em] - Inline padding.
  * @cssprop [--rt-badge-icon-color] - Icon colour for every state (defaults differ per state).
- * @cssprop [--rt-badge-muted-color=#4b5563] - Colour of the countdown.
+ * @cssprop [--rt-badge-muted-color=color-mix(in srgb, currentColor 75%, transparent)] - Colour of the countdown.
  * @cssprop [--rt-badge-degraded-border-style=dashed] - Border style while degraded.
  * @cssprop [--rt-badge-stale-border-style=dotted] - Border style while stale.
  * @cssprop [--rt-badge-stale-background=transparent] - Background while stale.

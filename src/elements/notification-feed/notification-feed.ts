@@ -69,7 +69,7 @@ const ICONS: { readonly [L in NotificationLevel]: TemplateResult } = {
  *
  * @cssprop [--rt-feed-gap=0.5rem] - Space between notifications.
  * @cssprop [--rt-feed-color=inherit] - Text colour.
- * @cssprop [--rt-feed-muted-color=#4b5563] - Colour of the time.
+ * @cssprop [--rt-feed-muted-color=color-mix(in srgb, currentColor 75%, transparent)] - Colour of the time.
  * @cssprop [--rt-notification-background=Canvas] - Background of a notification.
  * @cssprop [--rt-notification-border-color=#d1d5db] - Border colour.
  * @cssprop [--rt-notification-radius=6px] - Corner radius.
