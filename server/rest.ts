@@ -8,6 +8,7 @@ import {
   type NotificationItem,
   type Page,
   formatCursor,
+  parseCursor,
   validateActivityInput,
   validateNotificationInput,
   validateNotificationRead,
@@ -243,7 +244,10 @@ const routes: Route[] = [
         const user = userOf(req, url, access);
         const limit = intParam(url, 'limit', { min: 1, max: MAX_POLL }) ?? MAX_POLL;
         const epoch = hub.log.epoch;
-        const start = startPoint(hub.log, url.searchParams.get('after'));
+        const after = url.searchParams.get('after');
+        // An empty or absent cursor is a fresh start; anything else must be `<epoch>:<seq>`.
+        if (after && !parseCursor(after)) throw new HttpError(400, 'after must be a cursor <epoch>:<seq>', 'after');
+        const start = startPoint(hub.log, after);
         const events: Envelope[] = [];
         let position = start.seq;
         if (start.kind === 'reset') events.push(resetEnvelope(epoch, start));

@@ -251,6 +251,9 @@ describe('REST API', () => {
       const other = await json<{ cursor: string; events: unknown[] }>(await fetch(`${base}/api/poll?after=old:1`));
       assert.deepEqual(other.events, [], 'another epoch starts fresh');
       assert.equal(other.cursor, page.cursor);
+      const garbage = await fetch(`${base}/api/poll?after=garbage`);
+      assert.equal(garbage.status, 400);
+      assert.equal((await json<{ error: { field: string } }>(garbage)).error.field, 'after');
     } finally {
       await fresh.dispose();
     }
