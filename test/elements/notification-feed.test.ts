@@ -113,6 +113,19 @@ describe('<notification-feed>', () => {
     expect(feed.shadowRoot!.activeElement).to.equal(buttonOf('a'));
   });
 
+  it('moves focus to the list itself when the last notification is dismissed', async () => {
+    const { connection, feed } = await mount();
+    connection.emit(notificationEnvelope({ title: 'only' }));
+    await settle(feed);
+    const button = rows(feed)[0]!.querySelector<HTMLButtonElement>('[part="dismiss"]')!;
+    button.focus();
+    button.click();
+    await feed.updateComplete;
+    await feed.updateComplete;
+    expect(titles(feed)).to.deep.equal([]);
+    expect(feed.shadowRoot!.activeElement).to.equal(feed.shadowRoot!.querySelector('[part="base"]'));
+  });
+
   it('keeps a notification when a listener cancels the dismiss event', async () => {
     const { connection, feed } = await mount();
     connection.emit(notificationEnvelope({ title: 'Keep me' }));

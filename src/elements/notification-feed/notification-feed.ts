@@ -173,7 +173,7 @@ export class NotificationFeed extends LitElement {
   protected override render() {
     const strings = stringsFor(resolveLang(this), this.strings);
     const now = Date.now();
-    return html`<div part="base" role="log" aria-live="polite" aria-relevant="additions" aria-label=${strings.notificationsLabel}>
+    return html`<div part="base" role="log" tabindex="-1" aria-live="polite" aria-relevant="additions" aria-label=${strings.notificationsLabel}>
       ${repeat(
         this.#entries,
         (entry) => entry.key,
@@ -246,12 +246,13 @@ export class NotificationFeed extends LitElement {
   #dismissByUser(id: string): void {
     const index = this.#entries.findIndex((entry) => entry.notification.id === id);
     if (!this.dismiss(id, 'user')) return;
-    // Keep keyboard users in the list: focus the next dismiss button, or the previous one.
+    // Keep keyboard users in the list: focus the next dismiss button, or the previous one, or the
+    // (now empty) list itself, so focus never falls back to the top of the page.
     const next = this.#entries[index] ?? this.#entries[index - 1];
     void this.updateComplete.then(() => {
       const target = next
         ? this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(next.notification.id)}"] [part="dismiss"]`)
-        : null;
+        : this.renderRoot.querySelector<HTMLElement>('[part="base"]');
       target?.focus();
     });
   }
