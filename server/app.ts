@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { CloseCode } from '../src/protocol/index.js';
+import { CloseCode, isDocumentId } from '../src/protocol/index.js';
 import { Access, type Authenticate, TicketBook } from './access.js';
 import { createCollabRooms } from './collab.js';
 import { createLocalHub } from './hub.js';
@@ -180,6 +180,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       try {
         docId = decodeURIComponent(collabMatch[1]!);
       } catch {
+        docId = '';
+      }
+      // The same ids as GET /api/documents/<id>: every room name is also a database key.
+      if (!isDocumentId(docId)) {
+        log('collab refused status=400 reason=document-id');
         refuseUpgrade(socket, 400, 'Bad Request');
         return;
       }

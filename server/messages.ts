@@ -46,6 +46,8 @@ export interface ClientMessageContext {
   readonly store: Store;
   readonly mids: MidCache;
   readonly user: string | null;
+  /** Demo mode: a sender without a user may still fan out `app.*` and `presence.update`. */
+  readonly anonymousMaySend: boolean;
   /** The sending connection (or null for REST), so fan-out skips it. */
   readonly origin: unknown;
 }
@@ -60,6 +62,11 @@ export function handleClientMessage(message: AnyEnvelope, context: ClientMessage
     if (context.user === null) return { kind: 'refused', code: 'no-user', message: 'marking notifications needs a user' };
     if (message.mid !== undefined && mids.repeat(message.mid)) return { kind: 'duplicate' };
     return { kind: 'read', changed: applyRead(hub, context.store, context.user, message.payload as NotificationReadPayload) };
+  }
+  if ((isAppType(message.type) || message.type === 'presence.update') && context.user === null && !context.anonymousMaySend) {
+    // Outside demo mode an anonymous connection may read public events but never speak: it could
+    // pose as anyone in presence or message any user.
+    return { kind: 'refused', code: 'no-user', message: `sending ${message.type} needs a user` };
   }
   if (message.type === 'presence.update' && context.user !== null && (message.payload as { userId: string }).userId !== context.user) {
     return { kind: 'refused', code: 'not-allowed', message: 'presence.update must be about the sending user' };

@@ -8,6 +8,7 @@ import {
   type NotificationItem,
   type Page,
   formatCursor,
+  isDocumentId,
   parseCursor,
   validateActivityInput,
   validateNotificationInput,
@@ -45,7 +46,6 @@ interface Route {
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 const MAX_POLL = 500;
-const DOC_ID = /^[A-Za-z0-9_.~-]{1,200}$/;
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`;
 
@@ -204,7 +204,7 @@ const routes: Route[] = [
         if (!user) throw new HttpError(401, 'marking notifications needs a user', undefined, { 'WWW-Authenticate': 'Bearer' });
         const checked = validateNotificationRead(await readJsonBody(req), 'body');
         if (!checked.ok) throw new HttpError(400, checked.issue.message, fieldName(checked.issue.field));
-        const result = handleClientMessage({ type: 'notification.read', ts: Date.now(), payload: checked.value }, { hub, store, mids, user: user.id, origin: null });
+        const result = handleClientMessage({ type: 'notification.read', ts: Date.now(), payload: checked.value }, { hub, store, mids, user: user.id, anonymousMaySend: false, origin: null });
         sendJson(res, 200, { updated: result.kind === 'read' ? result.changed : 0 }, headers);
       },
     },
@@ -278,7 +278,7 @@ const routes: Route[] = [
           if (rejection.kind === 'unknown-type') throw new HttpError(400, `unknown type ${rejection.type}`, 'type');
           throw new HttpError(400, rejection.message, rejection.field || 'body');
         }
-        const result = handleClientMessage(parsed.envelope, { hub, store, mids, user: user?.id ?? null, origin: null });
+        const result = handleClientMessage(parsed.envelope, { hub, store, mids, user: user?.id ?? null, anonymousMaySend: access.demo, origin: null });
         if (result.kind === 'refused') throw new HttpError(result.code === 'no-user' ? 401 : 400, result.message, result.code === 'no-user' ? undefined : 'type');
         sendJson(res, 202, { accepted: true, duplicate: result.kind === 'duplicate' }, headers);
       },
@@ -294,7 +294,7 @@ const routes: Route[] = [
         } catch {
           throw new HttpError(400, 'document id is not valid', 'id');
         }
-        if (!DOC_ID.test(id)) throw new HttpError(400, 'document id must be 1 to 200 letters, digits, _ . ~ or -', 'id');
+        if (!isDocumentId(id)) throw new HttpError(400, 'document id must be 1 to 200 letters, digits, _ . ~ or -', 'id');
         sendJson(res, 200, collab.getDocument(id), headers);
       },
     },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { CloseCode, PROTOCOL_VERSION, type Envelope, type ResumePayload, envelope } from '../src/protocol/index.js';
+import { CloseCode, PROTOCOL_VERSION, type Envelope, type ResumePayload, envelope, isUserId } from '../src/protocol/index.js';
 import type { Access, AuthUser, TicketBook } from './access.js';
 import type { Hub, VolatileMessage } from './hub.js';
 import { DEFAULT_RATE_LIMIT, type MidCache, type RateLimit, TokenBucket } from './limits.js';
@@ -82,7 +82,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           return;
         }
         const named = options.access.demo ? url.searchParams.get('user') : null;
-        const user: AuthUser | null = ticketUser ?? (named ? { id: named.slice(0, 200) } : null);
+        const user: AuthUser | null = ticketUser ?? (isUserId(named) ? { id: named } : null);
         serveConnection(ws, user, ticketUser !== null, ip, options);
       });
     },
@@ -184,7 +184,7 @@ function serveConnection(ws: WebSocket, initialUser: AuthUser | null, userFixed:
     const message = parsed.envelope;
     if (message.type === 'sys.resume') return resume(message.payload);
     if (message.type === 'sys.ping') return send(envelope('sys.pong', {}));
-    const result = handleClientMessage(message, { hub, store: options.store, mids: options.mids, user: user?.id ?? null, origin: ws });
+    const result = handleClientMessage(message, { hub, store: options.store, mids: options.mids, user: user?.id ?? null, anonymousMaySend: options.access.demo, origin: ws });
     if (result.kind === 'refused') sendError(result.code, result.message);
   });
 

@@ -3,6 +3,7 @@ import {
   invalid,
   isRecord,
   isSafeInteger,
+  isUserId,
   readString,
   safeLink,
   valid,
@@ -189,6 +190,9 @@ export function validateResume(input: unknown, path = 'payload'): Out<ResumePayl
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const cursor = readString(input, 'cursor', path, { optional: true, allowEmpty: true, max: 200 });
   const user = readString(input, 'user', path, { optional: true, max: 200 });
+  if (user.ok && user.value !== undefined && !isUserId(user.value)) {
+    return invalid(`${path}.user`, `${path}.user must be 1 to 200 characters without control characters`);
+  }
   return collect([cursor, user], () => ({
     ...optional('cursor', cursor.ok ? cursor.value : undefined),
     ...optional('user', user.ok ? user.value : undefined),

@@ -76,3 +76,18 @@ export function safeLink(value: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * A user id as the kit accepts it from pages and the network: 1 to 200 characters, no control
+ * characters (they would forge log lines or break headers).
+ */
+export function isUserId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200 && !/[\u0000-\u001f\u007f]/.test(value);
+}
+
+/** Document ids for `/collab/<id>` and `/api/documents/<id>`: 1 to 200 of `A-Z a-z 0-9 _ . ~ -`. */
+export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9_.~-]{1,200}$/;
+
+export function isDocumentId(value: unknown): value is string {
+  return typeof value === 'string' && DOCUMENT_ID_PATTERN.test(value);
+}
