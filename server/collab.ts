@@ -26,13 +26,12 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import type { DocumentInfo } from '../src/protocol/index.js';
+import { COLLAB_TEXT_NAME, CollabMessageType, type DocumentInfo } from '../src/protocol/index.js';
 
-/** Name of the shared `Y.Text` that holds a document's text, on the server and in the editor. */
-export const COLLAB_TEXT_NAME = 'content';
+export { COLLAB_TEXT_NAME };
 
-/** y-websocket message types, plus our `stored` extension. */
-export const MessageType = Object.freeze({ sync: 0, awareness: 1, queryAwareness: 3, stored: 100 });
+/** y-websocket message types, plus our `stored` extension (shared with the editor). */
+export const MessageType = CollabMessageType;
 
 /** Rows per document after which its updates are merged into one snapshot row. */
 const COMPACT_AFTER_ROWS = 200;

@@ -3,3 +3,4 @@ export * from './payloads.js';
 export * from './envelope.js';
 export * from './close-codes.js';
 export * from './rest.js';
+export * from './collab.js';

@@ -5,17 +5,14 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { CollabPeer, CollabSessionLike, CollabStatus, CollabSyncState } from '../context/collab.js';
 import type { RealtimeUser } from '../context/keys.js';
+import { COLLAB_TEXT_NAME, CollabMessageType } from '../protocol/collab.js';
 import { Emitter } from './emitter.js';
 import type { Unsubscribe } from './types.js';
 
-/** Name of the shared `Y.Text` holding a document's text; the server reads the same name. */
-export const COLLAB_TEXT_NAME = 'content';
+export { COLLAB_TEXT_NAME };
 
-/**
- * Our extension message: the client sends a varuint counter after its changes, the server
- * answers with the same counter once everything before it is stored. Other servers ignore it.
- */
-export const MESSAGE_STORED = 100;
+/** Our "stored" extension message type; see {@link CollabMessageType}. */
+export const MESSAGE_STORED = CollabMessageType.stored;
 
 export interface CollabSessionOptions {
   /** WebSocket base, e.g. `ws://127.0.0.1:5173/collab`; the document id is appended as a path segment. */

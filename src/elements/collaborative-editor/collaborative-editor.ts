@@ -11,6 +11,7 @@ import type { Unsubscribe } from '../../services/types.js';
 import { resolveLang } from '../../strings.js';
 import { collaborativeEditorStyles } from './collaborative-editor.styles.js';
 import { sharedStyles } from '../shared.styles.js';
+import { generateUser } from '../realtime-provider/user.js';
 import { type CollabEditorStrings, collabEditorStringsFor, collabStatusLabel } from './collaborative-editor.strings.js';
 import { TextareaBinding } from './textarea-binding.js';
 
@@ -234,7 +235,7 @@ export class CollaborativeEditor extends LitElement {
     const user = this.#user.value;
     if (user) return user;
     this.#fallbackUser ??= {
-      id: `anon-${Math.random().toString(36).slice(2, 10)}`,
+      ...generateUser(),
       name: collabEditorStringsFor(resolveLang(this), this.strings).anonymous,
       color: '#6b7280',
     };

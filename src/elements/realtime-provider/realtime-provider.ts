@@ -9,6 +9,7 @@ import { RealtimeStateChangeEvent } from '../../events/realtime-state-change-eve
 import { CollabClient } from '../../services/collab-client.js';
 import { FallbackConnection } from '../../services/fallback-connection.js';
 import { RestApi } from '../../services/rest-api.js';
+import { resolveUrl } from '../../services/urls.js';
 import { type ConnectionState, IDLE_STATUS, type RealtimeConnection, type RealtimeErrorDetail, type TokenGetter, type Transport, type Unsubscribe } from '../../services/types.js';
 import { realtimeProviderStyles } from './realtime-provider.styles.js';
 import { storedUser } from './user.js';
@@ -38,16 +39,6 @@ export interface RealtimeServices {
   close(): void;
 }
 
-/** Resolves `value` against `base` and maps the scheme to `ws(s)` or `http(s)`. */
-function absolute(value: string, base: string, scheme: 'ws' | 'http'): string {
-  const url = new URL(value, base);
-  if (scheme === 'ws') {
-    if (url.protocol === 'http:') url.protocol = 'ws:';
-    else if (url.protocol === 'https:') url.protocol = 'wss:';
-  } else if (url.protocol === 'ws:') url.protocol = 'http:';
-  else if (url.protocol === 'wss:') url.protocol = 'https:';
-  return url.href;
-}
 
 const INPUT_KEYS = ['url', 'events', 'api', 'collab', 'getToken', 'user'] as const;
 type InputKey = (typeof INPUT_KEYS)[number];
@@ -178,10 +169,10 @@ export class RealtimeProvider extends LitElement {
     const base = this.ownerDocument.baseURI;
     try {
       return {
-        url: absolute(this.url || '/ws', base, 'ws'),
-        events: absolute(this.events || '/api/events', base, 'http'),
-        api: absolute(this.api || '/api', base, 'http').replace(/\/+$/, ''),
-        collab: absolute(this.collab || '/collab', base, 'ws').replace(/\/+$/, ''),
+        url: resolveUrl(this.url || '/ws', base, 'ws').href,
+        events: resolveUrl(this.events || '/api/events', base, 'http').href,
+        api: resolveUrl(this.api || '/api', base, 'http').href.replace(/\/+$/, ''),
+        collab: resolveUrl(this.collab || '/collab', base, 'ws').href.replace(/\/+$/, ''),
         getToken: this.getToken,
         // Read lazily here, never at import: storage may be unavailable or differ per frame.
         user: this.user ?? storedUser(),
