@@ -18,5 +18,7 @@ export const CloseCode = {
   ProtocolError: 4400,
 } as const;
 
+/** Name of a kit close code, e.g. `TokenExpired`. */
 export type CloseCodeName = keyof typeof CloseCode;
+/** Numeric value of a kit close code, e.g. `4001`. */
 export type CloseCodeValue = (typeof CloseCode)[CloseCodeName];

@@ -37,13 +37,16 @@ export interface KitMessageMap {
   'sys.error': ErrorPayload;
 }
 
+/** A message type the kit itself defines (`notification.new`, `sys.hello`, …). */
 export type KitMessageType = keyof KitMessageMap;
 
 /** A page-defined type: `app.` followed by a name. */
 export type AppMessageType = `app.${string}`;
 
+/** Any message type: a kit type or a page-registered `app.*` type. */
 export type MessageType = KitMessageType | AppMessageType;
 
+/** The payload type of a message type; `unknown` for `app.*` types until validated. */
 export type PayloadOf<T extends MessageType> = T extends KitMessageType ? KitMessageMap[T] : unknown;
 
 /** What travels over WebSocket and SSE. */
@@ -63,6 +66,7 @@ export interface Envelope<T extends MessageType = MessageType> {
 /** Any envelope with its payload typed by its `type`. */
 export type AnyEnvelope = { [K in KitMessageType]: Envelope<K> }[KitMessageType] | Envelope<AppMessageType>;
 
+/** The payload validator of each kit type; `parseEnvelope` uses them. */
 export const KIT_VALIDATORS: { readonly [K in KitMessageType]: Validator<KitMessageMap[K]> } = {
   'notification.new': validateNotification,
   'notification.read': validateNotificationRead,
@@ -76,10 +80,12 @@ export const KIT_VALIDATORS: { readonly [K in KitMessageType]: Validator<KitMess
   'sys.error': validateError,
 };
 
+/** Whether `type` is one of the kit's own message types. */
 export function isKitType(type: string): type is KitMessageType {
   return Object.prototype.hasOwnProperty.call(KIT_VALIDATORS, type);
 }
 
+/** Whether `type` is a well-formed page type: `app.` followed by 1 to 100 of `A-Z a-z 0-9 _ . : -`. */
 export function isAppType(type: string): type is AppMessageType {
   return /^app\.[A-Za-z0-9_.:-]{1,100}$/.test(type);
 }
@@ -91,6 +97,7 @@ export interface AppTypeDefinition<T = unknown> {
   readonly volatile?: boolean;
 }
 
+/** The page's `app.*` types by name, as the services receive them. */
 export type AppTypeRegistry = ReadonlyMap<string, AppTypeDefinition>;
 
 /** Why a frame was refused. `unknown-type` frames are valid JSON envelopes of a type nobody registered. */
@@ -98,6 +105,7 @@ export type FrameRejection =
   | { readonly kind: 'invalid'; readonly field: string; readonly message: string }
   | { readonly kind: 'unknown-type'; readonly type: string };
 
+/** A validated envelope, or why the frame was refused. */
 export type ParsedFrame = { readonly ok: true; readonly envelope: AnyEnvelope } | { readonly ok: false; readonly rejection: FrameRejection };
 
 /**
@@ -162,10 +170,12 @@ export interface Cursor {
   readonly seq: number;
 }
 
+/** Formats a resume point as `<epoch>:<seq>`. */
 export function formatCursor(cursor: Cursor): string {
   return `${cursor.epoch}:${cursor.seq}`;
 }
 
+/** Parses `<epoch>:<seq>`; null for an empty or malformed cursor. */
 export function parseCursor(text: string | null | undefined): Cursor | null {
   if (!text) return null;
   const at = text.lastIndexOf(':');

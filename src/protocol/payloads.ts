@@ -9,7 +9,9 @@ import {
   valid,
 } from './validate.js';
 
+/** Notification levels, least to most severe. */
 export const NOTIFICATION_LEVELS = ['info', 'success', 'warning', 'error'] as const;
+/** How severe a notification is. */
 export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];
 
 /** Payload of `notification.new`. Text is plain text; `link` is http, https or relative. */
@@ -42,12 +44,14 @@ export interface ActivityPayload {
   readonly link?: string;
 }
 
+/** Payload of `presence.update`: a user came, went away or left. */
 export interface PresencePayload {
   readonly userId: string;
   readonly name?: string;
   readonly status: 'online' | 'away' | 'offline';
 }
 
+/** The user the server recognised, as echoed in `sys.hello`. */
 export interface HelloUser {
   readonly id: string;
   readonly name?: string;
@@ -66,6 +70,7 @@ export interface HelloPayload {
   readonly seq: number;
 }
 
+/** Payload of `sys.resume`, the first frame a client sends: where to resume from. */
 export interface ResumePayload {
   /** `<epoch>:<seq>`; absent or empty on a fresh start. */
   readonly cursor?: string;
@@ -73,17 +78,20 @@ export interface ResumePayload {
   readonly user?: string;
 }
 
+/** Payload of `sys.reset`: the asked-for position is gone; lists reload their first page. */
 export interface ResetPayload {
   readonly epoch: string;
   readonly seq: number;
   readonly reason: string;
 }
 
+/** Payload of `sys.error`: the server refused a client frame; the connection stays open. */
 export interface ErrorPayload {
   readonly code: string;
   readonly message: string;
 }
 
+/** Payload of `sys.ping` and `sys.pong`. */
 export type EmptyPayload = Record<string, never>;
 
 type Out<T> = Validation<T>;
@@ -93,6 +101,7 @@ function collect<T>(checks: Validation<unknown>[], build: () => T): Out<T> {
   return valid(build());
 }
 
+/** Validates a `notification.new` payload; unsafe links are dropped, not rejected. */
 export function validateNotification(input: unknown, path = 'payload'): Out<NotificationPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const id = readString(input, 'id', path, { max: 200 });
@@ -116,6 +125,7 @@ export function validateNotification(input: unknown, path = 'payload'): Out<Noti
   }));
 }
 
+/** Validates a `notification.read` payload: `{ state, ids }` or `{ state, all: true }`. */
 export function validateNotificationRead(input: unknown, path = 'payload'): Out<NotificationReadPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const state = input['state'];
@@ -131,6 +141,7 @@ export function validateNotificationRead(input: unknown, path = 'payload'): Out<
   return valid({ state, ids: ids as string[] });
 }
 
+/** Validates an `activity.new` payload; unsafe links are dropped, not rejected. */
 export function validateActivity(input: unknown, path = 'payload'): Out<ActivityPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const id = readString(input, 'id', path, { max: 200 });
@@ -149,6 +160,7 @@ export function validateActivity(input: unknown, path = 'payload'): Out<Activity
   }));
 }
 
+/** Validates a `presence.update` payload. */
 export function validatePresence(input: unknown, path = 'payload'): Out<PresencePayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const userId = readString(input, 'userId', path, { max: 200 });
@@ -164,6 +176,7 @@ export function validatePresence(input: unknown, path = 'payload'): Out<Presence
   }));
 }
 
+/** Validates a `sys.hello` payload. */
 export function validateHello(input: unknown, path = 'payload'): Out<HelloPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const { version, epoch, maxFrameBytes, heartbeatMs, user, seq } = input;
@@ -186,6 +199,7 @@ export function validateHello(input: unknown, path = 'payload'): Out<HelloPayloa
   return valid({ version, epoch, maxFrameBytes, heartbeatMs, user: helloUser, seq });
 }
 
+/** Validates a `sys.resume` payload; the demo-mode user id must be a valid user id. */
 export function validateResume(input: unknown, path = 'payload'): Out<ResumePayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const cursor = readString(input, 'cursor', path, { optional: true, allowEmpty: true, max: 200 });
@@ -199,6 +213,7 @@ export function validateResume(input: unknown, path = 'payload'): Out<ResumePayl
   }));
 }
 
+/** Validates a `sys.reset` payload. */
 export function validateReset(input: unknown, path = 'payload'): Out<ResetPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const { epoch, seq, reason } = input;
@@ -207,6 +222,7 @@ export function validateReset(input: unknown, path = 'payload'): Out<ResetPayloa
   return valid({ epoch, seq, reason: typeof reason === 'string' ? reason : '' });
 }
 
+/** Validates a `sys.error` payload. */
 export function validateError(input: unknown, path = 'payload'): Out<ErrorPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const code = readString(input, 'code', path, { max: 100 });
@@ -217,6 +233,7 @@ export function validateError(input: unknown, path = 'payload'): Out<ErrorPayloa
   }));
 }
 
+/** Validates an empty payload (absent or an object). */
 export function validateEmpty(input: unknown, path = 'payload'): Out<EmptyPayload> {
   if (input !== undefined && !isRecord(input)) return invalid(path, `${path} must be an object`);
   return valid({});

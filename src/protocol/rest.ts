@@ -5,6 +5,7 @@ import { NOTIFICATION_LEVELS, optional, validateActivity, validateNotification }
 /** An item as REST pages return it: its payload plus `seq` and `ts`, so pages and live events merge by `seq`. */
 export type Item<P> = P & { readonly seq: number; readonly ts: number };
 
+/** An activity as REST pages return it. */
 export type ActivityItem = Item<ActivityPayload>;
 
 /** A notification with the current user's state. */
@@ -50,18 +51,21 @@ export interface ErrorBody {
   readonly error: { readonly message: string; readonly field?: string };
 }
 
+/** Answer of `GET /healthz`. */
 export interface Health {
   readonly ok: boolean;
   readonly epoch: string;
   readonly seq: number;
 }
 
+/** Answer of `GET /api/documents/<id>`: the shared text and when it last changed. */
 export interface DocumentInfo {
   readonly id: string;
   readonly text: string;
   readonly updatedAt: number | null;
 }
 
+/** Validates a `POST /api/activities` body; a bad link is an error here (the publisher should know). */
 export function validateActivityInput(input: unknown): Validation<ActivityInput> {
   if (!isRecord(input)) return invalid('body', 'body must be a JSON object');
   const userName = readString(input, 'userName', '', { max: 200 });
@@ -86,6 +90,7 @@ export function validateActivityInput(input: unknown): Validation<ActivityInput>
   });
 }
 
+/** Validates a `POST /api/notifications` body; `level` defaults to `info`. */
 export function validateNotificationInput(input: unknown): Validation<NotificationInput> {
   if (!isRecord(input)) return invalid('body', 'body must be a JSON object');
   const level = input['level'] ?? 'info';
@@ -125,10 +130,12 @@ function validateItem<P>(input: unknown, path: string, payload: (input: unknown,
   return valid({ ...checked.value, seq, ts });
 }
 
+/** Validates one activity of a REST page. */
 export function validateActivityItem(input: unknown, path = 'item'): Validation<ActivityItem> {
   return validateItem(input, path, validateActivity);
 }
 
+/** Validates one notification of a REST page, keeping the user's `read`, `seen` and `archived` flags. */
 export function validateNotificationItem(input: unknown, path = 'item'): Validation<NotificationItem> {
   const item = validateItem(input, path, validateNotification);
   if (!item.ok || !isRecord(input)) return item;

@@ -6,18 +6,23 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
+/** The result of a validator: the typed value, or the first issue found. */
 export type Validation<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly issue: ValidationIssue };
 
+/** A successful validation. */
 export const valid = <T>(value: T): Validation<T> => ({ ok: true, value });
+/** A failed validation naming the field. */
 export const invalid = <T = never>(field: string, message: string): Validation<T> => ({
   ok: false,
   issue: { field, message },
 });
 
+/** Turns `unknown` into `T`; `field` is the path used in issues. */
 export type Validator<T> = (input: unknown, field?: string) => Validation<T>;
 
+/** Whether `value` is a plain object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -25,6 +30,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** Longest text accepted in any single string field; keeps one bad frame from bloating a list. */
 export const MAX_TEXT = 10_000;
 
+/** Reads a string field of `record`, checking presence, emptiness and length. */
 export function readString(
   record: Record<string, unknown>,
   key: string,
@@ -43,6 +49,7 @@ export function readString(
   return valid(value);
 }
 
+/** Whether `value` is a number that is a safe integer. */
 export function isSafeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
@@ -88,6 +95,7 @@ export function isUserId(value: unknown): value is string {
 /** Document ids for `/collab/<id>` and `/api/documents/<id>`: 1 to 200 of `A-Z a-z 0-9 _ . ~ -`. */
 export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9_.~-]{1,200}$/;
 
+/** Whether `value` is a valid document id; see {@link DOCUMENT_ID_PATTERN}. */
 export function isDocumentId(value: unknown): value is string {
   return typeof value === 'string' && DOCUMENT_ID_PATTERN.test(value);
 }

@@ -3,6 +3,7 @@ import type { AnyEnvelope, Envelope, FrameRejection, MessageType, PayloadOf } fr
 /** One vocabulary for every connection: services, events, the badge and styles. */
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed' | 'failed';
 
+/** Every connection state, in the order a connection usually meets them. */
 export const CONNECTION_STATES: readonly ConnectionState[] = [
   'idle',
   'connecting',
@@ -16,8 +17,10 @@ export const CONNECTION_STATES: readonly ConnectionState[] = [
 /** How inbound events arrive. Anything but `websocket` shows as degraded. */
 export type Transport = 'websocket' | 'sse' | 'polling';
 
+/** Removes the subscription it was returned by; calling it twice is harmless. */
 export type Unsubscribe = () => void;
 
+/** Whatever the injected clock's `setTimeout` returns. */
 export type TimerHandle = unknown;
 
 /** Time as the services see it; injected so tests run under fake timers. */
@@ -40,6 +43,7 @@ export interface Logger {
   warn(message: string, detail?: unknown): void;
 }
 
+/** The default logger: says nothing. */
 export const silentLogger: Logger = { debug: () => {}, warn: () => {} };
 
 /** Asks the page for an access token; `refresh: true` after the server said it expired. */
@@ -61,6 +65,7 @@ export interface ConnectionStatus {
   readonly code: number | null;
 }
 
+/** The status of a connection that has not started, and of a badge with no provider. */
 export const IDLE_STATUS: ConnectionStatus = Object.freeze({
   state: 'idle',
   transport: 'websocket',
@@ -80,6 +85,7 @@ export type RealtimeErrorDetail =
   | { readonly kind: 'queue-overflow'; readonly dropped: number; readonly type: string }
   | { readonly kind: 'transport'; readonly message: string };
 
+/** Options of `send()`. */
 export interface SendOptions {
   /** Client message id; generated when absent. The server drops repeats. */
   readonly mid?: string;
