@@ -1,4 +1,4 @@
-import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, parseFrame } from '../protocol/index.js';
+import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, envelope, parseFrame } from '../protocol/index.js';
 import { Emitter } from './emitter.js';
 import { type ConnectionStatus, type Logger, type RealtimeErrorDetail, type Transport, type Unsubscribe, IDLE_STATUS } from './types.js';
 
@@ -11,6 +11,13 @@ interface CoreEvents {
   reset: undefined;
   envelope: AnyEnvelope;
 }
+
+/**
+ * `reason` of the `sys.reset` a transport makes up itself when the server reports another epoch
+ * than the one it knew (the server's log was replaced, e.g. a new data directory). The server
+ * never sends one for that: a cursor of another epoch is simply a fresh start there.
+ */
+export const EPOCH_CHANGED = 'epoch-changed';
 
 /** Options of {@link ConnectionEvents}. */
 export interface ConnectionEventsOptions {
@@ -95,6 +102,15 @@ export class ConnectionEvents {
   reset(frame: Envelope<'sys.reset'>): void {
     this.#events.emit('reset', undefined);
     this.deliver(frame);
+  }
+
+  /**
+   * The server reports another epoch than the one we knew: resets exactly as a `sys.reset` frame
+   * would (lists reload), with reason {@link EPOCH_CHANGED}; `seq` is the new log's head.
+   */
+  epochChanged(epoch: string, seq: number, ts: number): void {
+    this.#options.logger.debug(`${this.#options.name}: the server's epoch changed`, epoch);
+    this.reset(envelope('sys.reset', { epoch, seq, reason: EPOCH_CHANGED }, { ts }));
   }
 
   /** Logs and emits an error report. */

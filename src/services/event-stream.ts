@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
+import { type AppTypeRegistry, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
+import { ConnectionBase } from './connection-base.js';
 import { ConnectionEvents } from './connection-events.js';
 import type { ConnectivityEnvironment } from './connectivity.js';
 import { RetryWait } from './retry-wait.js';
@@ -9,19 +10,16 @@ import { StaleTimer } from './stale-timer.js';
 import { TOKEN_REFUSED_MESSAGE, TokenRefresh, tokenErrorMessage } from './token-refresh.js';
 import {
   type Clock,
-  type ConnectionStatus,
   type Logger,
-  type RealtimeConnection,
-  type RealtimeErrorDetail,
   type SendOptions,
   type SendResult,
   type TimerHandle,
   type TokenGetter,
-  type Unsubscribe,
   silentLogger,
   systemClock,
 } from './types.js';
 import { pageUrl, resolveUrl } from './urls.js';
+import { untilAborted } from './async-util.js';
 
 /** Options of {@link EventStream}. Only `url` is required. */
 export interface EventStreamOptions {
@@ -45,12 +43,18 @@ export interface EventStreamOptions {
   readonly idleTimeoutMs?: number;
   /** Quiet time after which `status.stale` is true; default 30 000 ms. */
   readonly staleMs?: number;
+  /**
+   * Time allowed for the token getter and the response headers together (as the socket's option);
+   * default 10 000 ms. Running out is a failed request (`timeout`) and the usual backoff applies.
+   */
+  readonly connectTimeoutMs?: number;
   readonly fetch?: typeof fetch;
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly logger?: Logger;
   readonly environment?: ConnectivityEnvironment;
 }
+
 
 /** How one request ended: go round again (maybe after a wait) or stop. */
 type Outcome = 'again' | 'stop';
@@ -66,7 +70,7 @@ type Outcome = 'again' | 'stop';
  * the last `seq` reopens the stream from the cursor at once. `transport` is `sse`.
  * Receive-only: {@link send} refuses.
  */
-export class EventStream implements RealtimeConnection {
+export class EventStream extends ConnectionBase {
   readonly #options: EventStreamOptions;
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -89,12 +93,14 @@ export class EventStream implements RealtimeConnection {
   #idleTimer: TimerHandle | null = null;
 
   constructor(options: EventStreamOptions) {
+    const events = new ConnectionEvents({ transport: 'sse', name: 'event-stream', unit: 'an event', logger: options.logger ?? silentLogger });
+    super(events);
+    this.#events = events;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger ?? silentLogger;
     this.#backoff = resolveBackoff(options.backoff);
-    this.#events = new ConnectionEvents({ transport: 'sse', name: 'event-stream', unit: 'an event', logger: this.#logger });
     this.#wait = new RetryWait({ clock: this.#clock, events: this.#events, offlineWaitMs: this.#backoff.maxMs, environment: options.environment });
     this.#stale = new StaleTimer({
       clock: this.#clock,
@@ -106,35 +112,16 @@ export class EventStream implements RealtimeConnection {
     if (start) this.#tracker.reset(start.epoch, start.seq);
   }
 
-  get status(): ConnectionStatus {
-    return this.#events.status;
-  }
 
   /** Resume point `<epoch>:<seq>` sent as `Last-Event-ID`, or null before the first event. */
   get cursor(): string | null {
     return this.#tracker.cursor;
   }
 
-  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.#events.onStatus(handler);
-  }
 
-  /** Named events; subscribe before or after {@link connect}. */
-  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.#events.on(type, handler);
-  }
 
-  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.#events.onAny(handler);
-  }
 
-  onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
-    return this.#events.onError(handler);
-  }
 
-  onReset(handler: () => void): Unsubscribe {
-    return this.#events.onReset(handler);
-  }
 
   /** SSE is receive-only: always `refused`, with a `transport` error saying so. */
   send<T extends MessageType>(type: T, _payload?: PayloadOf<T>, _options?: SendOptions): SendResult {
@@ -210,32 +197,49 @@ export class EventStream implements RealtimeConnection {
     const cursor = this.#tracker.cursor;
     if (cursor) headers['Last-Event-ID'] = cursor;
     if (this.#options.user) headers['X-RT-User'] = this.#options.user.id;
-    const refresh = this.#tokens.take();
-    if (this.#options.getToken) {
-      let token: string | null | undefined;
-      try {
-        token = await this.#options.getToken({ refresh });
-      } catch (error) {
-        if (!live()) return 'stop';
-        this.#events.error({ kind: 'auth', message: tokenErrorMessage(error) });
-        this.#failedAttempt('token-error', null);
-        return 'again';
-      }
-      if (!live()) return 'stop';
-      if (token) headers['Authorization'] = `Bearer ${token}`;
-    }
-
+    // One controller for the whole request: the deadline and close() abort it, and so do a gap
+    // or an idle stream later on. A getter or server that never answers must not hold the
+    // request forever: at the deadline it fails like any other and the usual backoff applies.
     const controller = new AbortController();
     this.#abort = controller;
     this.#abortReason = null;
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    let timedOut = false;
+    const deadline = this.#clock.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#options.connectTimeoutMs ?? 10_000);
     let response: Response;
     try {
-      response = await fetchImpl(url.href, { headers, signal: controller.signal, cache: 'no-store' });
-    } catch (error) {
-      if (!live()) return 'stop';
-      this.#failedAttempt(error instanceof Error ? error.message : 'network error', null);
-      return 'again';
+      const refresh = this.#tokens.take();
+      const getToken = this.#options.getToken;
+      if (getToken) {
+        let token: string | null | undefined;
+        try {
+          token = await untilAborted(Promise.resolve(getToken({ refresh })), controller.signal);
+        } catch (error) {
+          if (!live()) return 'stop';
+          if (timedOut) {
+            this.#failedAttempt('timeout', null);
+            return 'again';
+          }
+          this.#events.error({ kind: 'auth', message: tokenErrorMessage(error) });
+          this.#failedAttempt('token-error', null);
+          return 'again';
+        }
+        if (!live()) return 'stop';
+        if (token) headers['Authorization'] = `Bearer ${token}`;
+      }
+      const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+      try {
+        response = await untilAborted(fetchImpl(url.href, { headers, signal: controller.signal, cache: 'no-store' }), controller.signal);
+      } catch (error) {
+        if (!live()) return 'stop';
+        this.#failedAttempt(timedOut ? 'timeout' : error instanceof Error ? error.message : 'network error', null);
+        return 'again';
+      }
+    } finally {
+      this.#clock.clearTimeout(deadline);
+      if (this.#abort === controller && controller.signal.aborted) this.#abort = null;
     }
     if (!live()) {
       void response.body?.cancel().catch(() => {});
@@ -327,7 +331,11 @@ export class EventStream implements RealtimeConnection {
       return;
     }
     if (frame.type === 'sys.hello') {
-      this.#tracker.start(frame.payload.epoch, frame.payload.seq);
+      // Another epoch than ours: the server's log was replaced and it sends no reset for that
+      // (another epoch is a fresh start there), so reset here, before anything of the new log.
+      if (this.#tracker.start(frame.payload.epoch, frame.payload.seq)) {
+        this.#events.epochChanged(frame.payload.epoch, frame.payload.seq, this.#clock.now());
+      }
       return;
     }
     if (frame.type === 'sys.error') {

@@ -1,6 +1,6 @@
 import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
 import type { BackoffPolicy } from './backoff.js';
-import { ConnectionEvents } from './connection-events.js';
+import { ConnectionEvents, EPOCH_CHANGED } from './connection-events.js';
 import type { ConnectivityEnvironment } from './connectivity.js';
 import { Emitter } from './emitter.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
@@ -138,6 +138,8 @@ export class FallbackConnection implements RealtimeConnection {
   readonly #tracker = new SequenceTracker();
   readonly #outbox: HttpOutbox;
   readonly #recentMids: string[] = [];
+  /** A send into the socket is under way: its `queue-overflow` is ours to handle (see `#toSocket`). */
+  #handing = false;
 
   #status: ConnectionStatus = IDLE_STATUS;
   #rungs = new Map<number, Rung>();
@@ -261,9 +263,16 @@ export class FallbackConnection implements RealtimeConnection {
    */
   send<T extends MessageType>(type: T, payload: PayloadOf<T>, options: SendOptions = {}): SendResult {
     const socket = this.#openSocket();
-    if (type.startsWith('sys.')) return socket ? socket.conn.send(type, payload, options) : 'dropped';
+    if (type.startsWith('sys.')) return socket ? this.#toSocket(socket, type, payload, options) : 'dropped';
     const mid = options.mid ?? this.#outbox.newMid();
-    if (socket && this.#outbox.queued === 0) return socket.conn.send(type, payload, { mid });
+    // Over SSE and polling the server echoes posted messages back to their sender; remembering the
+    // mid drops that echo like a repeat, as the socket (which the server never echoes to) behaves.
+    this.#rememberMid(mid);
+    if (socket && this.#outbox.queued === 0) {
+      const result = this.#toSocket(socket, type, payload, { mid });
+      if (result === 'sent' || result === 'refused') return result;
+      // The socket is closing although its status still says open: the message waits in our queue.
+    }
     return this.#outbox.send(type, payload, { mid });
   }
 
@@ -281,8 +290,26 @@ export class FallbackConnection implements RealtimeConnection {
   #sendDirect(message: OutboxMessage): boolean {
     const socket = this.#openSocket();
     if (!socket) return false;
-    // Whatever the socket answers (sent, or refused as too big and reported) the message is handled.
-    socket.conn.send(message.type, message.payload as PayloadOf<MessageType>, { mid: message.mid });
+    // Sent, or refused as too big (and reported): handled. Anything else stays in the queue.
+    const result = this.#toSocket(socket, message.type, message.payload as PayloadOf<MessageType>, { mid: message.mid });
+    return result === 'sent' || result === 'refused';
+  }
+
+  /** Hands a message to the socket; its `queue-overflow` report for it is not forwarded. */
+  #toSocket<T extends MessageType>(socket: Rung, type: T, payload: PayloadOf<T>, options: SendOptions): SendResult {
+    this.#handing = true;
+    try {
+      return socket.conn.send(type, payload, options);
+    } finally {
+      this.#handing = false;
+    }
+  }
+
+  /** Remembers a mid as seen; false when it already was (a repeat). */
+  #rememberMid(mid: string): boolean {
+    if (this.#recentMids.includes(mid)) return false;
+    this.#recentMids.push(mid);
+    if (this.#recentMids.length > RECENT_MIDS) this.#recentMids.shift();
     return true;
   }
 
@@ -314,6 +341,9 @@ export class FallbackConnection implements RealtimeConnection {
           ...(o.WebSocket ? { WebSocket: o.WebSocket } : {}),
           ...retries,
           ...o.socket,
+          // No queue inside the socket: a send it cannot make answers 'dropped' and waits in the
+          // outbox instead of in a queue thrown away when the chain switches transport.
+          queueLimit: 0,
           ...from(cursor),
         });
     }
@@ -344,6 +374,9 @@ export class FallbackConnection implements RealtimeConnection {
     rung.off.push(
       conn.onAny((frame) => this.#onFrame(rung, frame)),
       conn.onError((error) => {
+        // The socket has no queue of its own (`queueLimit: 0`): what it cannot send now comes back
+        // as `dropped` and waits in our queue, so its overflow report for that message is noise.
+        if (this.#handing && error.kind === 'queue-overflow') return;
         if (this.#rungs.get(this.#level) === rung) this.#events.error(error);
       }),
       conn.onStatus(() => this.#onRungStatus(rung)),
@@ -523,6 +556,9 @@ export class FallbackConnection implements RealtimeConnection {
   #onFrame(rung: Rung, frame: AnyEnvelope): void {
     if (!this.#running || this.#rungs.get(rung.index) !== rung) return;
     if (frame.type === 'sys.reset') {
+      // A rung that finds the server on a new epoch resets on its own; another rung (a probe, or
+      // the next rung started from an older cursor) finding the same epoch later is the same reset.
+      if (frame.payload.reason === EPOCH_CHANGED && frame.payload.epoch === this.#tracker.epoch) return;
       const key = `${frame.payload.epoch}:${frame.payload.seq}`;
       this.#tracker.reset(frame.payload.epoch, frame.payload.seq);
       // The same reset seen on two rungs is one reset.
@@ -544,11 +580,7 @@ export class FallbackConnection implements RealtimeConnection {
     }
     // Unlogged frames have no replay; take them from the active rung, once per mid.
     if (rung.index !== this.#level) return;
-    if (frame.mid !== undefined) {
-      if (this.#recentMids.includes(frame.mid)) return;
-      this.#recentMids.push(frame.mid);
-      if (this.#recentMids.length > RECENT_MIDS) this.#recentMids.shift();
-    }
+    if (frame.mid !== undefined && !this.#rememberMid(frame.mid)) return;
     this.#events.deliver(frame);
   }
 

@@ -1,9 +1,10 @@
 import { type AppTypeRegistry, type MessageType, type PayloadOf, envelope, isAppType, isRecord } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
 import { TOKEN_REFUSED_MESSAGE, TokenRefresh, tokenErrorMessage } from './token-refresh.js';
-import type { Clock, Logger, RealtimeErrorDetail, SendOptions, SendResult, TokenGetter } from './types.js';
+import type { Clock, Logger, RealtimeErrorDetail, SendOptions, SendResult, TimerHandle, TokenGetter } from './types.js';
 import { pageUrl, resolveUrl } from './urls.js';
 import { Waiter } from './waiter.js';
+import { untilAborted, utf8Bytes } from './async-util.js';
 
 /** A message waiting in an {@link HttpOutbox}. */
 export interface OutboxMessage {
@@ -28,6 +29,11 @@ export interface HttpOutboxOptions {
   readonly queueLimit?: number | undefined;
   /** Largest request body; default 65 536 (the server answers 413 above it). */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * Time one POST (answer and body) may take before it is aborted and counts as a failed post
+   * to repeat; default 10 000 ms. Without it one hung request would stall the queue for good.
+   */
+  readonly requestTimeoutMs?: number | undefined;
   /** Waits between failed posts of the same message; defaults 3 000 / 30 000 / 2. */
   readonly backoff?: Partial<BackoffPolicy> | undefined;
   /** Whether a POST may go out now (e.g. the transport that receives is open). */
@@ -44,11 +50,6 @@ export interface HttpOutboxOptions {
   readonly logger: Logger;
 }
 
-let encoder: TextEncoder | undefined;
-function utf8Bytes(text: string): number {
-  encoder ??= new TextEncoder();
-  return encoder.encode(text).length;
-}
 
 /** What became of one POST: gone (accepted or not worth repeating) or to be repeated later. */
 type PostOutcome = 'done' | 'again';
@@ -60,7 +61,8 @@ type PostOutcome = 'done' | 'again';
  * lost. The queue policy is the socket's: bounded (`queueLimit`), the oldest dropped and reported
  * as `queue-overflow`; volatile `app.*` types and `sys.*` frames are never queued. A network error
  * or a 5xx keeps the message and tries again after a jittered backoff; 400 and 413 drop it with an
- * error; 401 asks for a fresh token once.
+ * error; 401 asks for a fresh token once. A POST that takes longer than `requestTimeoutMs` is
+ * aborted and counts as a network error; `close()` aborts the one in flight.
  */
 export class HttpOutbox {
   readonly #options: HttpOutboxOptions;
@@ -70,6 +72,10 @@ export class HttpOutbox {
   readonly #queue: OutboxMessage[] = [];
   #inFlight: OutboxMessage | null = null;
   #pumping = false;
+  /** `kick()` came while a POST was in flight: after a failed post, try again without the backoff wait. */
+  #kicked = false;
+  /** Aborts the POST in flight (timeout or `close()`). */
+  #abort: AbortController | null = null;
   #closed = false;
   #failures = 0;
   #midCounter = 0;
@@ -132,6 +138,10 @@ export class HttpOutbox {
       this.#waiter.skip();
       return;
     }
+    if (this.#pumping) {
+      this.#kicked = true;
+      return;
+    }
     void this.#pump();
   }
 
@@ -139,6 +149,8 @@ export class HttpOutbox {
   close(): void {
     this.#closed = true;
     this.#queue.length = 0;
+    this.#abort?.abort();
+    this.#abort = null;
     this.#waiter.skip();
   }
 
@@ -174,6 +186,7 @@ export class HttpOutbox {
           continue;
         }
         this.#inFlight = head;
+        this.#kicked = false;
         let outcome: PostOutcome;
         try {
           outcome = await this.#post(head);
@@ -188,6 +201,11 @@ export class HttpOutbox {
           continue;
         }
         this.#failures += 1;
+        if (this.#kicked) {
+          // A line opened while the post hung or failed: try it now rather than after the wait.
+          this.#kicked = false;
+          continue;
+        }
         await this.#waiter.wait(computeBackoff(this.#failures - 1, this.#backoff, this.#options.random));
       }
     } finally {
@@ -216,14 +234,31 @@ export class HttpOutbox {
         return 'again';
       }
     }
+    if (this.#closed) return 'done';
+    const controller = new AbortController();
+    this.#abort = controller;
+    let timedOut = false;
+    const timer: TimerHandle = options.clock.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.requestTimeoutMs ?? 10_000);
     let response: Response;
+    let text: string;
     try {
-      response = await (options.fetch ?? globalThis.fetch)(url.href, { method: 'POST', headers, body: message.json, cache: 'no-store' });
+      const fetchImpl = options.fetch ?? globalThis.fetch;
+      response = await untilAborted(fetchImpl(url.href, { method: 'POST', headers, body: message.json, cache: 'no-store', signal: controller.signal }), controller.signal);
+      text = await untilAborted(response.text(), controller.signal).catch((error: unknown) => {
+        if (controller.signal.aborted) throw error;
+        return '';
+      });
     } catch (error) {
-      options.logger.debug('http-outbox: post failed', error instanceof Error ? error.message : String(error));
+      const why = timedOut ? 'timeout' : error instanceof Error ? error.message : String(error);
+      options.logger.debug('http-outbox: post failed', why);
       return 'again';
+    } finally {
+      options.clock.clearTimeout(timer);
+      if (this.#abort === controller) this.#abort = null;
     }
-    const text = await response.text().catch(() => '');
     if (response.ok) {
       this.#tokens.accepted();
       return 'done';
@@ -251,6 +286,7 @@ export class HttpOutbox {
     return 'again';
   }
 }
+
 
 function parseJson(text: string): unknown {
   try {

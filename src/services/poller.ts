@@ -1,5 +1,6 @@
-import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, type PayloadOf, isRecord, parseCursor } from '../protocol/index.js';
+import { type AppTypeRegistry, type MessageType, type PayloadOf, isRecord, parseCursor } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
+import { ConnectionBase } from './connection-base.js';
 import { ConnectionEvents } from './connection-events.js';
 import type { ConnectivityEnvironment } from './connectivity.js';
 import { HttpOutbox } from './http-outbox.js';
@@ -9,15 +10,11 @@ import { StaleTimer } from './stale-timer.js';
 import { TOKEN_REFUSED_MESSAGE, TokenRefresh, tokenErrorMessage } from './token-refresh.js';
 import {
   type Clock,
-  type ConnectionStatus,
   type Logger,
-  type RealtimeConnection,
-  type RealtimeErrorDetail,
   type SendOptions,
   type SendResult,
   type TimerHandle,
   type TokenGetter,
-  type Unsubscribe,
   silentLogger,
   systemClock,
 } from './types.js';
@@ -74,7 +71,7 @@ type PollOutcome = 'idle' | 'more' | 'again' | 'stop';
  * meant for others, so filtered events never look like a gap. A full page polls again at once.
  * Sends follow the socket's queue policy (see {@link HttpOutbox}) and go out while the poller is open.
  */
-export class Poller implements RealtimeConnection {
+export class Poller extends ConnectionBase {
   readonly #options: PollerOptions;
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -95,12 +92,14 @@ export class Poller implements RealtimeConnection {
   #lastInbound = 0;
 
   constructor(options: PollerOptions = {}) {
+    const events = new ConnectionEvents({ transport: 'polling', name: 'poller', unit: 'an event', logger: options.logger ?? silentLogger });
+    super(events);
+    this.#events = events;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger ?? silentLogger;
     this.#backoff = resolveBackoff(options.backoff);
-    this.#events = new ConnectionEvents({ transport: 'polling', name: 'poller', unit: 'an event', logger: this.#logger });
     this.#wait = new RetryWait({ clock: this.#clock, events: this.#events, offlineWaitMs: this.#backoff.maxMs, environment: options.environment });
     this.#interval = new Waiter(this.#clock);
     this.#stale = new StaleTimer({
@@ -129,10 +128,6 @@ export class Poller implements RealtimeConnection {
     if (start) this.#tracker.reset(start.epoch, start.seq);
   }
 
-  /** The current state and the facts a badge shows. */
-  get status(): ConnectionStatus {
-    return this.#events.status;
-  }
 
   /** Resume point `<epoch>:<seq>` sent as `after`, or null before the first answer. */
   get cursor(): string | null {
@@ -144,25 +139,10 @@ export class Poller implements RealtimeConnection {
     return this.#outbox.queued;
   }
 
-  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.#events.onStatus(handler);
-  }
 
-  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.#events.on(type, handler);
-  }
 
-  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.#events.onAny(handler);
-  }
 
-  onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
-    return this.#events.onError(handler);
-  }
 
-  onReset(handler: () => void): Unsubscribe {
-    return this.#events.onReset(handler);
-  }
 
   /** Posts to `<api>/messages` (with a `mid`); queued, in order, while the poller is not open. */
   send<T extends MessageType>(type: T, payload: PayloadOf<T>, options: SendOptions = {}): SendResult {
@@ -328,6 +308,14 @@ export class Poller implements RealtimeConnection {
     }
 
     const before = this.#tracker.epoch === answer.epoch ? this.#tracker.lastSeq : null;
+    // Another epoch than ours: the server's log was replaced and it sends no reset for that
+    // (another epoch is a fresh start there), so reset here, before anything of the new log,
+    // unless the answer carries a reset of its own.
+    const replaced = this.#tracker.epoch !== null && this.#tracker.epoch !== answer.epoch;
+    if (replaced && !answer.events.some((raw) => isRecord(raw) && raw['type'] === 'sys.reset')) {
+      this.#events.epochChanged(answer.epoch, answer.seq, this.#clock.now());
+      if (!live()) return 'stop';
+    }
     let gap = false;
     for (const raw of answer.events) {
       if (!live()) return 'stop';

@@ -1,9 +1,7 @@
 import ReconnectingWebSocket from 'partysocket/ws';
 import type { CloseEvent as PartyCloseEvent, ErrorEvent as PartyErrorEvent } from 'partysocket/ws';
 import {
-  type AnyEnvelope,
   type AppTypeRegistry,
-  type Envelope,
   type HelloPayload,
   parseCursor,
   type MessageType,
@@ -14,6 +12,7 @@ import {
   isRecord,
 } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
+import { ConnectionBase } from './connection-base.js';
 import { ConnectionEvents } from './connection-events.js';
 import type { ConnectivityEnvironment } from './connectivity.js';
 import { RetryWait } from './retry-wait.js';
@@ -22,10 +21,7 @@ import { StaleTimer } from './stale-timer.js';
 import { TOKEN_REFUSED_MESSAGE, TokenRefresh, tokenErrorMessage } from './token-refresh.js';
 import {
   type Clock,
-  type ConnectionStatus,
   type Logger,
-  type RealtimeConnection,
-  type RealtimeErrorDetail,
   type SendOptions,
   type SendResult,
   type TimerHandle,
@@ -35,6 +31,7 @@ import {
   systemClock,
 } from './types.js';
 import { pageUrl, resolveUrl } from './urls.js';
+import { untilAborted, utf8Bytes } from './async-util.js';
 
 /** Options of {@link RealtimeSocket}. Only `url` is required. */
 export interface RealtimeSocketOptions {
@@ -65,7 +62,10 @@ export interface RealtimeSocketOptions {
   readonly backoff?: Partial<BackoffPolicy>;
   /** Consecutive failed attempts before `failed`; default Infinity. */
   readonly maxRetries?: number;
-  /** Time allowed for the socket to open and for `sys.hello` to arrive; default 10 000 ms. */
+  /**
+   * Time allowed for the token getter and the ticket request together, and again for the socket to
+   * open and `sys.hello` to arrive; default 10 000 ms. Running out is a failed attempt (`timeout`).
+   */
   readonly connectTimeoutMs?: number;
   /** Largest number of queued messages; default 100. When full the oldest is dropped and reported. */
   readonly queueLimit?: number;
@@ -99,11 +99,7 @@ const RATE_LIMIT_FLOOR_MS = 5_000;
 /** Extra growth steps for a rate-limited attempt. */
 const RATE_LIMIT_STEPS = 3;
 
-let encoder: TextEncoder | undefined;
-function utf8Bytes(text: string): number {
-  encoder ??= new TextEncoder();
-  return encoder.encode(text).length;
-}
+
 
 /**
  * The kit's WebSocket connection on partysocket's `ReconnectingWebSocket`.
@@ -122,7 +118,7 @@ function utf8Bytes(text: string): number {
  * dropped one reported as `queue-overflow`) and flushed in order right after the resume frame.
  * Volatile `app.*` types and `sys.*` frames are never queued.
  */
-export class RealtimeSocket implements RealtimeConnection {
+export class RealtimeSocket extends ConnectionBase {
   readonly #options: RealtimeSocketOptions;
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -150,6 +146,8 @@ export class RealtimeSocket implements RealtimeConnection {
   #resyncSince: number | null = null;
   #lastSent: { type: string; bytes: number } | null = null;
   #midCounter = 0;
+  /** Aborts the token and ticket step of the attempt under way (at its deadline or on retire). */
+  #preparing: AbortController | null = null;
 
   #lastInbound = 0;
   #pingSentAt: number | null = null;
@@ -158,12 +156,14 @@ export class RealtimeSocket implements RealtimeConnection {
   #helloTimer: TimerHandle | null = null;
 
   constructor(options: RealtimeSocketOptions) {
+    const events = new ConnectionEvents({ transport: 'websocket', name: 'realtime-socket', unit: 'a frame', logger: options.logger ?? silentLogger });
+    super(events);
+    this.#events = events;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger ?? silentLogger;
     this.#backoff = resolveBackoff(options.backoff);
-    this.#events = new ConnectionEvents({ transport: 'websocket', name: 'realtime-socket', unit: 'a frame', logger: this.#logger });
     this.#wait = new RetryWait({ clock: this.#clock, events: this.#events, offlineWaitMs: this.#backoff.maxMs, environment: options.environment });
     this.#stale = new StaleTimer({
       clock: this.#clock,
@@ -176,10 +176,6 @@ export class RealtimeSocket implements RealtimeConnection {
     if (start) this.#tracker.reset(start.epoch, start.seq);
   }
 
-  /** The current state and the facts a badge shows. */
-  get status(): ConnectionStatus {
-    return this.#events.status;
-  }
 
   /** Resume point `<epoch>:<seq>`, or null before the first `sys.hello`. */
   get cursor(): string | null {
@@ -196,25 +192,10 @@ export class RealtimeSocket implements RealtimeConnection {
     return this.#queue.length;
   }
 
-  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.#events.onStatus(handler);
-  }
 
-  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.#events.on(type, handler);
-  }
 
-  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.#events.onAny(handler);
-  }
 
-  onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
-    return this.#events.onError(handler);
-  }
 
-  onReset(handler: () => void): Unsubscribe {
-    return this.#events.onReset(handler);
-  }
 
   /** Opens the connection; a no-op while connecting or connected. */
   connect(): void {
@@ -239,7 +220,7 @@ export class RealtimeSocket implements RealtimeConnection {
       // Waits are jittered by the kit inside the URL provider.
       minReconnectionDelay: 0,
       maxReconnectionDelay: 0,
-      connectionTimeout: this.#options.connectTimeoutMs ?? 10_000,
+      connectionTimeout: this.#connectTimeoutMs(),
       debug: false,
     });
     const onOpen = () => this.#onOpen();
@@ -323,12 +304,22 @@ export class RealtimeSocket implements RealtimeConnection {
       }
       if (!(await this.#wait.before(this.#attempt, () => this.#retryDelay(), () => generation === this.#generation))) return DEAD_URL;
       this.#events.setStatus({ state: this.#attempt === 0 ? 'connecting' : 'reconnecting', nextRetryAt: null });
+      // A token getter or ticket request that never answers must not hold the attempt forever:
+      // at the deadline it fails like any other attempt and the usual backoff applies.
+      const controller = new AbortController();
+      this.#preparing = controller;
+      let timedOut = false;
+      const timer = this.#clock.setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, this.#connectTimeoutMs());
       try {
-        const url = await this.#buildUrl();
+        const url = await untilAborted(this.#buildUrl(controller.signal), controller.signal);
         if (generation !== this.#generation) return DEAD_URL;
         this.#inFlight = true;
         return url;
-      } catch (error) {
+      } catch (caught) {
+        const error = timedOut && !(caught instanceof FatalAttempt) ? new Error('timeout') : caught;
         if (generation !== this.#generation) return DEAD_URL;
         if (error instanceof FatalAttempt) {
           this.#fail(error.reason, error.code);
@@ -338,8 +329,15 @@ export class RealtimeSocket implements RealtimeConnection {
         this.#logger.debug('realtime-socket: attempt failed before connecting', message);
         this.#attempt += 1;
         this.#events.setStatus({ state: 'reconnecting', attempt: this.#attempt, reason: message, code: null });
+      } finally {
+        this.#clock.clearTimeout(timer);
+        if (this.#preparing === controller) this.#preparing = null;
       }
     }
+  }
+
+  #connectTimeoutMs(): number {
+    return this.#options.connectTimeoutMs ?? 10_000;
   }
 
   #retryDelay(): number {
@@ -349,7 +347,7 @@ export class RealtimeSocket implements RealtimeConnection {
     return Math.max(floor, computeBackoff(step + RATE_LIMIT_STEPS, this.#backoff, this.#random));
   }
 
-  async #buildUrl(): Promise<string> {
+  async #buildUrl(signal: AbortSignal): Promise<string> {
     const base = this.#options.baseUrl ?? pageUrl();
     let url: URL;
     try {
@@ -364,21 +362,25 @@ export class RealtimeSocket implements RealtimeConnection {
     try {
       token = await getToken({ refresh });
     } catch (error) {
+      // An attempt given up (deadline, retire) reports nothing late.
+      if (signal.aborted) throw new Error('aborted');
       this.#events.error({ kind: 'auth', message: tokenErrorMessage(error) });
       throw new Error('token-error');
     }
     if (!token) return url.href;
-    url.searchParams.set('ticket', await this.#fetchTicket(token, base));
+    if (signal.aborted) throw new Error('aborted');
+    url.searchParams.set('ticket', await this.#fetchTicket(token, base, signal));
     return url.href;
   }
 
-  async #fetchTicket(token: string, base: string | undefined): Promise<string> {
+  async #fetchTicket(token: string, base: string | undefined, signal: AbortSignal): Promise<string> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const api = (this.#options.api ?? '/api').replace(/\/+$/, '');
     const endpoint = resolveUrl(`${api}/tickets`, base ?? resolveUrl(this.#options.url, base, 'http').href, 'http');
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
     if (this.#options.user) headers['X-RT-User'] = this.#options.user.id;
-    const response = await fetchImpl(endpoint.href, { method: 'POST', headers });
+    const response = await fetchImpl(endpoint.href, { method: 'POST', headers, signal });
+    if (signal.aborted) throw new Error('aborted');
     if (response.status === 401) {
       if (this.#tokens.refused()) throw new FatalAttempt('unauthorized', null);
       this.#events.error({ kind: 'auth', message: TOKEN_REFUSED_MESSAGE });
@@ -401,7 +403,7 @@ export class RealtimeSocket implements RealtimeConnection {
     this.#helloTimer = this.#clock.setTimeout(() => {
       this.#helloTimer = null;
       if (!this.#ready) this.#drop('hello-timeout');
-    }, this.#options.connectTimeoutMs ?? 10_000);
+    }, this.#connectTimeoutMs());
   }
 
   #onSocketError(event: PartyErrorEvent): void {
@@ -491,7 +493,9 @@ export class RealtimeSocket implements RealtimeConnection {
   #onHello(hello: HelloPayload): void {
     this.#clearTimer('hello');
     this.#hello = hello;
-    this.#tracker.start(hello.epoch, hello.seq);
+    // Another epoch than ours: the server's log was replaced and it will not send a reset for that
+    // (another epoch is a fresh start there), so reset here, before anything of the new log arrives.
+    if (this.#tracker.start(hello.epoch, hello.seq)) this.#events.epochChanged(hello.epoch, hello.seq, this.#clock.now());
     this.#resyncSince = null;
     this.#ready = true;
     // Resume first, then the queue in order: the server must know where we are before anything else.
@@ -638,6 +642,9 @@ export class RealtimeSocket implements RealtimeConnection {
     this.#localDrop = null;
     this.#stopLiveness();
     this.#clearTimer('hello');
+    // A token getter or ticket request still under way is abandoned (and the request aborted).
+    this.#preparing?.abort();
+    this.#preparing = null;
     this.#wait.unwatch();
     this.#detach?.();
     this.#detach = null;

@@ -15,12 +15,19 @@ export class SequenceTracker {
     return this.epoch !== null && this.lastSeq !== null ? formatCursor({ epoch: this.epoch, seq: this.lastSeq }) : null;
   }
 
-  /** A server said where its log stands. Another epoch (or a log behind ours) starts over there, which is never a gap. */
-  start(epoch: string, seq: number): void {
+  /**
+   * A server said where its log stands. Another epoch (or a log behind ours) starts over there,
+   * which is never a gap. Answers true when the epoch differs from one we already knew: the
+   * server's log was replaced, so what the page shows belongs to a log that is gone. The first
+   * epoch a fresh tracker learns is not a change.
+   */
+  start(epoch: string, seq: number): boolean {
+    const changed = this.epoch !== null && this.epoch !== epoch;
     if (this.epoch !== epoch || this.lastSeq === null || seq < this.lastSeq) {
       this.epoch = epoch;
       this.lastSeq = seq;
     }
+    return changed;
   }
 
   /** Takes a position as given (after `sys.reset`). */

@@ -379,3 +379,132 @@ describe('FallbackConnection', () => {
     connection.close();
   });
 });
+
+describe('FallbackConnection sends: hung posts, a closing socket, echoes', () => {
+  let clock: sinon.SinonFakeTimers;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  });
+
+  afterEach(() => clock.restore());
+
+  const chat = (mid: string, text = mid) => ({ type: 'app.chat', ts: 0, mid, payload: { text } }) as unknown as AnyEnvelope;
+
+  test('C01: a POST that never answers times out; the socket that opened meanwhile sends the queue, each once, in order', async () => {
+    const signals: AbortSignal[] = [];
+    const posted: unknown[] = [];
+    const hang = ((_url: string | URL | Request, init: RequestInit = {}) => {
+      signals.push(init.signal!);
+      posted.push((JSON.parse(String(init.body)) as Record<string, unknown>)['mid']);
+      return new Promise<Response>(() => {});
+    }) as typeof fetch;
+    const { connection, latest } = setup({ fetch: hang, probeMs: 1_000 });
+    const errors: string[] = [];
+    connection.onError((error) => errors.push(error.kind));
+    connection.connect();
+    latest('websocket').fail(3);
+    latest('sse').open('e1', 0);
+    for (const mid of ['m1', 'm2', 'm3']) connection.send('app.chat' as never, { mid } as never, { mid });
+    await clock.tickAsync(0);
+    assert.deepEqual(posted, ['m1'], 'the first post hangs');
+    await clock.tickAsync(750);
+    const probe = latest('websocket');
+    probe.open();
+    assert.equal(connection.transport, 'websocket');
+    assert.equal(probe.sent.length, 0, 'nothing yet: m1 may still be on its way');
+    await clock.tickAsync(10_000);
+    assert.equal(signals[0]!.aborted, true);
+    assert.deepEqual(
+      probe.sent.map((m) => m.mid),
+      ['m1', 'm2', 'm3'],
+    );
+    assert.equal(connection.queued, 0);
+    await clock.tickAsync(60_000);
+    assert.equal(probe.sent.length, 3);
+    assert.deepEqual(posted, ['m1']);
+    assert.deepEqual(errors, []);
+    connection.close();
+  });
+
+  test('C01: a socket that says open but answers dropped (it is closing): the message goes out once via the next route, in order, no error', async () => {
+    const { connection, latest, posts } = setup({ probeMs: 60_000 });
+    const errors: string[] = [];
+    connection.onError((error) => errors.push(error.kind));
+    connection.connect();
+    const ws = latest('websocket');
+    ws.open('e1', 0);
+    const tried: string[] = [];
+    // What RealtimeSocket with queueLimit 0 does when its socket is already closing.
+    ws.send = (type: MessageType, _payload: unknown, options: { mid?: string } = {}) => {
+      tried.push(options.mid!);
+      ws.events.error({ kind: 'queue-overflow', dropped: 1, type });
+      return 'dropped';
+    };
+    assert.equal(connection.send('app.chat' as never, { n: 1 } as never, { mid: 'm1' }), 'queued');
+    assert.equal(connection.send('app.chat' as never, { n: 2 } as never, { mid: 'm2' }), 'queued');
+    assert.equal(connection.queued, 2);
+    assert.deepEqual(errors, [], 'the inner overflow report is not passed on');
+    ws.fail(3);
+    const sse = latest('sse');
+    sse.open();
+    await clock.tickAsync(0);
+    assert.deepEqual(
+      posts.map((p) => p.body['mid']),
+      ['m1', 'm2'],
+    );
+    await clock.tickAsync(60_000);
+    assert.equal(posts.length, 2);
+    assert.equal(ws.sent.length, 0);
+    assert.ok(tried.every((mid) => mid === 'm1' || mid === 'm2'));
+    assert.deepEqual(errors, []);
+    connection.close();
+  });
+
+  test('a socket answering dropped keeps the message until the socket reopens; then it goes once through the socket', async () => {
+    const { connection, latest, posts } = setup({ probeMs: 60_000 });
+    connection.connect();
+    const ws = latest('websocket');
+    ws.open('e1', 0);
+    const realSend = ws.send.bind(ws);
+    ws.send = () => 'dropped';
+    assert.equal(connection.send('app.chat' as never, { n: 1 } as never, { mid: 'm1' }), 'queued');
+    ws.fail(1);
+    ws.send = realSend;
+    ws.open();
+    await clock.tickAsync(0);
+    assert.deepEqual(
+      ws.sent.map((m) => m.mid),
+      ['m1'],
+    );
+    assert.equal(posts.length, 0);
+    assert.equal(connection.queued, 0);
+    connection.close();
+  });
+
+  test('over sse a sent app message coming back from the server is not delivered to the sender; others get it', async () => {
+    const sender = setup({ transports: ['sse'] });
+    const other = setup({ transports: ['sse'] });
+    const got = { sender: [] as string[], other: [] as string[] };
+    sender.connection.on('app.chat' as never, (frame: AnyEnvelope) => got.sender.push(frame.mid!));
+    other.connection.on('app.chat' as never, (frame: AnyEnvelope) => got.other.push(frame.mid!));
+    for (const side of [sender, other]) {
+      side.connection.connect();
+      side.latest('sse').open('e1', 0);
+    }
+    assert.equal(sender.connection.send('app.chat' as never, { text: 'hi' } as never, { mid: 'own' }), 'sent');
+    const generated = sender.connection.send('app.chat' as never, { text: 'no mid given' } as never);
+    assert.equal(generated, 'queued');
+    await clock.tickAsync(0);
+    const mids = sender.posts.map((p) => String(p.body['mid']));
+    assert.equal(mids.length, 2);
+    // The server fans each post out to every stream, the sender's included.
+    for (const mid of [...mids, 'from-someone-else']) {
+      for (const side of [sender, other]) side.latest('sse').events.deliver(chat(mid));
+    }
+    assert.deepEqual(got.sender, ['from-someone-else']);
+    assert.deepEqual(got.other, [...mids, 'from-someone-else']);
+    sender.connection.close();
+    other.connection.close();
+  });
+});

@@ -247,7 +247,12 @@ describe('RealtimeSocket over a real ws server', () => {
     await waitFor(() => fresh.frames.length === 1, 'resume frame');
     assert.deepEqual(fresh.frames[0]!['payload'], { cursor: 'e2:0' });
     fresh.send(logged(1, 0));
-    await waitFor(() => delivered.length === 3, 'third');
+    await waitFor(() => delivered.filter((frame) => frame.seq !== undefined).length === 3, 'third');
+    // The new epoch is announced as a reset (lists reload), never as a gap.
+    assert.deepEqual(
+      delivered.filter((frame) => frame.type === 'sys.reset').map((frame) => (frame.payload as { reason: string }).reason),
+      ['epoch-changed'],
+    );
     assert.equal(socket.cursor, 'e2:1');
     assert.equal(fresh.frames.filter((frame) => frame['type'] === 'sys.resume').length, 1, 'no resume for a gap');
   });
