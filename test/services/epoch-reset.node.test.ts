@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WS from 'ws';
 import { startServer, type RunningServer } from '../../server/app.js';
-import type { AnyEnvelope, Envelope, MessageType } from '../../src/protocol/index.js';
+import type { AnyEnvelope } from '../../src/protocol/index.js';
+import { ConnectionBase } from '../../src/services/connection-base.js';
 import { ConnectionEvents, EPOCH_CHANGED } from '../../src/services/connection-events.js';
 import { EventStream } from '../../src/services/event-stream.js';
 import { FallbackConnection, type FallbackTransport } from '../../src/services/fallback-connection.js';
@@ -17,15 +18,7 @@ import { Poller } from '../../src/services/poller.js';
 import { RealtimeSocket } from '../../src/services/realtime-socket.js';
 import { RestApi } from '../../src/services/rest-api.js';
 import { SequenceTracker } from '../../src/services/sequence-tracker.js';
-import {
-  type ConnectionStatus,
-  type RealtimeConnection,
-  type RealtimeErrorDetail,
-  type SendResult,
-  type Transport,
-  type Unsubscribe,
-  silentLogger,
-} from '../../src/services/types.js';
+import { type RealtimeConnection, type SendResult, type Transport, silentLogger } from '../../src/services/types.js';
 import { waitFor } from './wire.js';
 
 const WebSocketImpl = WS as unknown as typeof WebSocket;
@@ -153,7 +146,7 @@ describe('C08: a new epoch resets once', () => {
 });
 
 /** A rung the test drives: status, logged events, and the epoch-change reset a real transport makes. */
-class Rung implements FallbackTransport {
+class Rung extends ConnectionBase implements FallbackTransport {
   readonly events: ConnectionEvents;
   cursor: string | null;
 
@@ -161,28 +154,12 @@ class Rung implements FallbackTransport {
     readonly transport: Transport,
     readonly startCursor: string | null,
   ) {
-    this.events = new ConnectionEvents({ transport, name: `rung-${transport}`, unit: 'a frame', logger: silentLogger });
+    const events = new ConnectionEvents({ transport, name: `rung-${transport}`, unit: 'a frame', logger: silentLogger });
+    super(events);
+    this.events = events;
     this.cursor = startCursor;
   }
 
-  get status(): ConnectionStatus {
-    return this.events.status;
-  }
-  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.events.onStatus(handler);
-  }
-  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.events.on(type, handler);
-  }
-  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.events.onAny(handler);
-  }
-  onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
-    return this.events.onError(handler);
-  }
-  onReset(handler: () => void): Unsubscribe {
-    return this.events.onReset(handler);
-  }
   send(): SendResult {
     return 'dropped';
   }

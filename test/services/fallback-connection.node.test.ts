@@ -2,13 +2,14 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import type { AnyEnvelope, Envelope, MessageType } from '../../src/protocol/index.js';
+import type { AnyEnvelope, MessageType } from '../../src/protocol/index.js';
+import { ConnectionBase } from '../../src/services/connection-base.js';
 import { ConnectionEvents, type StatusChange } from '../../src/services/connection-events.js';
 import { FallbackConnection, type FallbackConnectionOptions, type FallbackTransport } from '../../src/services/fallback-connection.js';
-import { type ConnectionStatus, type SendResult, type Transport, type Unsubscribe, silentLogger } from '../../src/services/types.js';
+import { type ConnectionStatus, type SendResult, type Transport, silentLogger } from '../../src/services/types.js';
 
 /** A transport whose status and frames the test drives. */
-class FakeTransport implements FallbackTransport {
+class FakeTransport extends ConnectionBase implements FallbackTransport {
   readonly events: ConnectionEvents;
   readonly sent: { type: string; payload: unknown; mid: string | undefined }[] = [];
   cursor: string | null;
@@ -19,33 +20,17 @@ class FakeTransport implements FallbackTransport {
     readonly transport: Transport,
     readonly startCursor: string | null,
   ) {
-    this.events = new ConnectionEvents({ transport, name: `fake-${transport}`, unit: 'a frame', logger: silentLogger });
+    const events = new ConnectionEvents({ transport, name: `fake-${transport}`, unit: 'a frame', logger: silentLogger });
+    super(events);
+    this.events = events;
     this.cursor = startCursor;
   }
 
-  get status(): ConnectionStatus {
-    return this.events.status;
-  }
 
-  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.events.onStatus(handler);
-  }
 
-  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.events.on(type, handler);
-  }
 
-  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.events.onAny(handler);
-  }
 
-  onError(handler: (error: import('../../src/services/types.js').RealtimeErrorDetail) => void): Unsubscribe {
-    return this.events.onError(handler);
-  }
 
-  onReset(handler: () => void): Unsubscribe {
-    return this.events.onReset(handler);
-  }
 
   send(type: MessageType, payload: unknown, options: { mid?: string } = {}): SendResult {
     this.sent.push({ type, payload, mid: options.mid });
