@@ -54,11 +54,15 @@ export class ConnectionEvents {
     return this.#status;
   }
 
-  /** Applies `change`; emits a new frozen snapshot only when a shown fact differs. */
+  /**
+   * Applies `change`; emits a new frozen snapshot only when a shown fact differs. `transport` stays
+   * as constructed unless the change names one (a connection that switches transports).
+   */
   setStatus(change: StatusChange): void {
     const prev = this.#status;
-    const next: ConnectionStatus = { ...prev, ...change, transport: this.#options.transport };
+    const next: ConnectionStatus = { ...prev, ...change, transport: change.transport ?? prev.transport };
     if (
+      prev.transport === next.transport &&
       prev.state === next.state &&
       prev.stale === next.stale &&
       prev.attempt === next.attempt &&

@@ -1,8 +1,8 @@
-import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
+import { type AnyEnvelope, type AppTypeRegistry, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
 import type { BackoffPolicy } from './backoff.js';
+import { ConnectionBase } from './connection-base.js';
 import { ConnectionEvents, EPOCH_CHANGED } from './connection-events.js';
 import type { ConnectivityEnvironment } from './connectivity.js';
-import { Emitter } from './emitter.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { HttpOutbox, type OutboxMessage } from './http-outbox.js';
 import { Poller, type PollerOptions } from './poller.js';
@@ -14,14 +14,12 @@ import {
   type ConnectionStatus,
   type Logger,
   type RealtimeConnection,
-  type RealtimeErrorDetail,
   type SendOptions,
   type SendResult,
   type TimerHandle,
   type TokenGetter,
   type Transport,
   type Unsubscribe,
-  IDLE_STATUS,
   silentLogger,
   systemClock,
 } from './types.js';
@@ -127,21 +125,19 @@ function isAuthFailure(status: ConnectionStatus): boolean {
  * ordered queue (the socket's policy) that drains through the socket when it opens, or through
  * `POST <api>/messages` while a lower rung is open, each message with one `mid` throughout.
  */
-export class FallbackConnection implements RealtimeConnection {
+export class FallbackConnection extends ConnectionBase {
   readonly #options: FallbackConnectionOptions;
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #logger: Logger;
   readonly #chain: readonly Transport[];
   readonly #events: ConnectionEvents;
-  readonly #statusEvents: Emitter<{ status: ConnectionStatus }>;
   readonly #tracker = new SequenceTracker();
   readonly #outbox: HttpOutbox;
   readonly #recentMids: string[] = [];
   /** A send into the socket is under way: its `queue-overflow` is ours to handle (see `#toSocket`). */
   #handing = false;
 
-  #status: ConnectionStatus = IDLE_STATUS;
   #rungs = new Map<number, Rung>();
   #level = 0;
   #running = false;
@@ -154,15 +150,17 @@ export class FallbackConnection implements RealtimeConnection {
   #probeRound = 0;
 
   constructor(options: FallbackConnectionOptions) {
+    const logger = options.logger ?? silentLogger;
+    const filtered = (options.transports ?? DEFAULT_CHAIN).filter((t, i, all) => DEFAULT_CHAIN.includes(t) && all.indexOf(t) === i);
+    const chain = filtered.length > 0 ? filtered : DEFAULT_CHAIN;
+    const events = new ConnectionEvents({ transport: chain[0]!, name: 'fallback-connection', unit: 'a frame', logger });
+    super(events);
+    this.#events = events;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
-    this.#logger = options.logger ?? silentLogger;
-    const chain = (options.transports ?? DEFAULT_CHAIN).filter((t, i, all) => DEFAULT_CHAIN.includes(t) && all.indexOf(t) === i);
-    this.#chain = chain.length > 0 ? chain : DEFAULT_CHAIN;
-    this.#events = new ConnectionEvents({ transport: this.#chain[0]!, name: 'fallback-connection', unit: 'a frame', logger: this.#logger });
-    this.#statusEvents = new Emitter((error) => this.#logger.warn('fallback-connection: a handler threw', error));
-    this.#status = Object.freeze({ ...IDLE_STATUS, transport: this.#chain[0]! });
+    this.#logger = logger;
+    this.#chain = chain;
     this.#outbox = new HttpOutbox({
       api: options.api ?? '/api',
       baseUrl: options.baseUrl,
@@ -186,14 +184,10 @@ export class FallbackConnection implements RealtimeConnection {
     if (start) this.#tracker.reset(start.epoch, start.seq);
   }
 
-  /** The active rung's status, stamped with its transport. */
-  get status(): ConnectionStatus {
-    return this.#status;
-  }
 
   /** The active rung's transport. */
   get transport(): Transport {
-    return this.#status.transport;
+    return this.status.transport;
   }
 
   /** The resume point reached so far, handed from rung to rung. */
@@ -206,25 +200,10 @@ export class FallbackConnection implements RealtimeConnection {
     return this.#outbox.queued;
   }
 
-  onStatus(handler: (status: ConnectionStatus) => void): Unsubscribe {
-    return this.#statusEvents.on('status', handler);
-  }
 
-  on<T extends MessageType>(type: T, handler: (envelope: Envelope<T>) => void): Unsubscribe {
-    return this.#events.on(type, handler);
-  }
 
-  onAny(handler: (envelope: AnyEnvelope) => void): Unsubscribe {
-    return this.#events.onAny(handler);
-  }
 
-  onError(handler: (error: RealtimeErrorDetail) => void): Unsubscribe {
-    return this.#events.onError(handler);
-  }
 
-  onReset(handler: () => void): Unsubscribe {
-    return this.#events.onReset(handler);
-  }
 
   /** Starts on the best rung; a no-op while running. */
   connect(): void {
@@ -239,9 +218,9 @@ export class FallbackConnection implements RealtimeConnection {
 
   /** Closes every rung (until {@link connect} or {@link retry}). Waiting messages are kept. */
   close(): void {
-    if (!this.#running && this.#status.state === 'closed') return;
+    if (!this.#running && this.status.state === 'closed') return;
     this.#stop();
-    this.#publish({ ...this.#status, state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
+    this.#events.setStatus({ state: 'closed', nextRetryAt: null, reason: 'page', stale: false });
   }
 
   /** Starts over after `failed` or `closed`; otherwise skips the active rung's wait and probes the better rungs now. */
@@ -609,19 +588,6 @@ export class FallbackConnection implements RealtimeConnection {
   }
 
   #publish(next: ConnectionStatus): void {
-    const prev = this.#status;
-    if (
-      prev.state === next.state &&
-      prev.transport === next.transport &&
-      prev.stale === next.stale &&
-      prev.attempt === next.attempt &&
-      prev.nextRetryAt === next.nextRetryAt &&
-      prev.reason === next.reason &&
-      prev.code === next.code
-    ) {
-      return;
-    }
-    this.#status = Object.freeze({ ...next });
-    this.#statusEvents.emit('status', this.#status);
+    this.#events.setStatus(next);
   }
 }

@@ -134,19 +134,22 @@ describe('TokenRefresh', () => {
 });
 
 describe('ConnectionEvents', () => {
-  test('starts idle on its transport and emits a frozen snapshot only when a shown fact changes', () => {
+  test('starts idle on its transport, keeps it unless a change names another, and emits a frozen snapshot only when a shown fact changes', () => {
     assert.equal(connectionEvents('websocket').events.status, IDLE_STATUS);
     const { events, statuses } = connectionEvents('sse');
     assert.equal(events.status.transport, 'sse');
     assert.equal(events.status.state, 'idle');
     events.setStatus({ state: 'connecting' });
     events.setStatus({ state: 'connecting' });
-    events.setStatus({ state: 'open', transport: 'websocket' });
+    events.setStatus({ state: 'open' });
+    events.setStatus({ transport: 'polling' });
+    events.setStatus({ state: 'open' });
     assert.deepEqual(
       statuses.map((status) => [status.state, status.transport]),
       [
         ['connecting', 'sse'],
         ['open', 'sse'],
+        ['open', 'polling'],
       ],
     );
     assert.ok(Object.isFrozen(events.status));
