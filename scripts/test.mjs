@@ -62,7 +62,7 @@ if (typecheck.code !== 0) {
 
 if (only !== 'browser') {
   const files = findTests('test', '.node.test.ts');
-  const node = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);
+  const node = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', '--test-force-exit', '--test-reporter=spec', ...files]);
   const pass = Number(/ℹ pass (\d+)/.exec(node.output)?.[1] ?? 0);
   const fail = Number(/ℹ fail (\d+)/.exec(node.output)?.[1] ?? 0);
   passed += pass;

@@ -23,7 +23,9 @@ import { TextareaBinding } from './textarea-binding.js';
  * edits made before the first sync or while offline merge when the connection is back.
  *
  * Remote edits keep the local caret and selection on the same characters. During IME composition
- * the text area is left alone and the composed text is shared once it is committed.
+ * the text area is left alone and the composed text is shared once it is committed. Undo and
+ * redo (Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z, Ctrl+Y) take back only this user's own edits, never other
+ * people's.
  *
  * @tagname collaborative-editor
  * @summary A textarea several people edit at once.

@@ -1,4 +1,4 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 
 /** One Y.Text delta op, as `YTextEvent.delta` gives them. */
 export interface TextDeltaOp {
@@ -70,11 +70,42 @@ export function mapIndex(index: number, delta: readonly TextDeltaOp[], stickRigh
   return Math.max(0, index + shift);
 }
 
+/**
+ * The index in the new text just after the last change `delta` made (after its last insert, or
+ * where its last delete was): where a caret goes after an undo or redo.
+ */
+export function changeEnd(delta: readonly TextDeltaOp[]): number | undefined {
+  let position = 0; // position in the new text
+  let end: number | undefined;
+  for (const op of delta) {
+    if (op.retain !== undefined) {
+      position += op.retain;
+    } else if (op.delete !== undefined) {
+      end = position;
+    } else if (op.insert !== undefined) {
+      position += typeof op.insert === 'string' ? op.insert.length : 1;
+      end = position;
+    }
+  }
+  return end;
+}
+
+/** What a keydown asks of the undo history: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z and Ctrl+Y redo. */
+export function undoCommand(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {
+  if (event.altKey || !(event.ctrlKey || event.metaKey)) return null;
+  const key = event.key.toLowerCase();
+  if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
+  if (key === 'y' && event.ctrlKey && !event.shiftKey) return 'redo';
+  return null;
+}
+
 export interface TextareaBindingOptions {
   /** Transaction origin of local edits; remote changes are those with another origin. */
   readonly origin?: unknown;
   /** Called after the textarea was rewritten by a remote change. */
   readonly onRemoteChange?: () => void;
+  /** Milliseconds within which consecutive local edits undo as one step (default 500, Yjs's). */
+  readonly captureTimeout?: number;
 }
 
 /**
@@ -85,6 +116,11 @@ export interface TextareaBindingOptions {
  * caret stays on the same characters. While an IME composition is active nothing is sent and the
  * textarea is not touched (rewriting it would cancel the composition); remote changes wait and the
  * committed text is sent once on `compositionend` (C25).
+ *
+ * Undo and redo are per user: a `Y.UndoManager` tracks only this binding's own transactions, so
+ * Ctrl/Cmd+Z never takes back what other people typed. The keys are handled on `keydown` with
+ * `preventDefault()`, because the browser's own undo history knows nothing of remote edits and
+ * would rewrite the whole value.
  */
 export class TextareaBinding {
   readonly #textarea: HTMLTextAreaElement;
@@ -97,6 +133,7 @@ export class TextareaBinding {
   /** Remote deltas received during a composition, in order, relative to `#shadow`. */
   #pending: TextDeltaOp[][] = [];
   #destroyed = false;
+  readonly #undoManager: Y.UndoManager;
 
   constructor(textarea: HTMLTextAreaElement, text: Y.Text, options: TextareaBindingOptions = {}) {
     this.#textarea = textarea;
@@ -105,6 +142,11 @@ export class TextareaBinding {
     this.#onRemoteChange = options.onRemoteChange;
     this.#shadow = text.toString();
     textarea.value = this.#shadow;
+    this.#undoManager = new Y.UndoManager(text, {
+      trackedOrigins: new Set([this.#origin]),
+      captureTimeout: options.captureTimeout ?? 500,
+    });
+    textarea.addEventListener('keydown', this.#onKeyDown);
     textarea.addEventListener('input', this.#onInput);
     textarea.addEventListener('compositionstart', this.#onCompositionStart);
     textarea.addEventListener('compositionend', this.#onCompositionEnd);
@@ -119,12 +161,54 @@ export class TextareaBinding {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#textarea.removeEventListener('keydown', this.#onKeyDown);
     this.#textarea.removeEventListener('input', this.#onInput);
     this.#textarea.removeEventListener('compositionstart', this.#onCompositionStart);
     this.#textarea.removeEventListener('compositionend', this.#onCompositionEnd);
     this.#text.unobserve(this.#onTextChange);
+    this.#undoManager.destroy();
     this.#pending = [];
   }
+
+  /** Whether {@link undo} has a local change to take back. */
+  get canUndo(): boolean {
+    return this.#undoManager.canUndo();
+  }
+
+  /** Whether {@link redo} has an undone local change to bring back. */
+  get canRedo(): boolean {
+    return this.#undoManager.canRedo();
+  }
+
+  /**
+   * Takes back the last local change (edits within `captureTimeout` count as one), leaving other
+   * people's edits alone; the caret goes where the change was. Returns whether anything changed.
+   */
+  undo(): boolean {
+    return this.#history('undo');
+  }
+
+  /** Brings back the last undone local change. Returns whether anything changed. */
+  redo(): boolean {
+    return this.#history('redo');
+  }
+
+  #history(command: 'undo' | 'redo'): boolean {
+    if (this.#destroyed || this.#composing || this.#textarea.readOnly) return false;
+    // Typing not yet sent is part of the history it undoes.
+    this.#commitLocal();
+    this.#undoManager.stopCapturing();
+    const item = command === 'undo' ? this.#undoManager.undo() : this.#undoManager.redo();
+    return item !== null;
+  }
+
+  readonly #onKeyDown = (event: KeyboardEvent): void => {
+    const command = undoCommand(event);
+    if (!command || event.isComposing || this.#composing) return;
+    // The native history would fight Yjs (it knows nothing of remote edits): always ours.
+    event.preventDefault();
+    this.#history(command);
+  };
 
   readonly #onInput = (event: Event): void => {
     // Half-composed text is never sent; compositionend sends the committed text.
@@ -179,6 +263,12 @@ export class TextareaBinding {
   readonly #onTextChange = (event: Y.YTextEvent, transaction: Y.Transaction): void => {
     if (transaction.origin === this.#origin) return;
     const delta = event.delta as TextDeltaOp[];
+    if (transaction.origin === this.#undoManager && !this.#composing && this.#textarea.value === this.#shadow) {
+      // Our own undo or redo: the caret goes to the change, as in a native text field.
+      const at = changeEnd(delta);
+      this.#rewrite((index, isEnd) => at ?? mapIndex(index, delta, !isEnd), at !== undefined);
+      return;
+    }
     if (this.#composing) {
       this.#pending.push(delta);
       return;
@@ -196,10 +286,10 @@ export class TextareaBinding {
    * Shows the Y.Text, with the selection moved by `map` (old textarea index → new). Text inserted
    * at a selection edge stays outside the selection; a caret moves past text inserted at it.
    */
-  #rewrite(map: (index: number, isEnd: boolean) => number): void {
+  #rewrite(map: (index: number, isEnd: boolean) => number, collapse = false): void {
     const textarea = this.#textarea;
     const { selectionStart, selectionEnd, selectionDirection } = textarea;
-    const collapsed = selectionStart === selectionEnd;
+    const collapsed = collapse || selectionStart === selectionEnd;
     const next = this.#text.toString();
     this.#shadow = next;
     if (textarea.value !== next) {

@@ -1,0 +1,88 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/define/collaborative-editor.js';
+import type { CollaborativeEditor } from '../../src/elements/collaborative-editor/collaborative-editor.js';
+import { CollabClient } from '../../src/services/collab-client.js';
+import type { RealtimeUser } from '../../src/context/keys.js';
+import { FakeProvider, defineFakeProvider } from '../support/fakes.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+// Undo per user through the element, two editors on the real reference server.
+const providerTag = defineFakeProvider();
+
+let server: TestServer;
+
+before(async () => {
+  server = await startTestServer();
+});
+
+after(async () => {
+  await server.dispose();
+});
+
+interface Mounted {
+  readonly editor: CollaborativeEditor;
+  readonly textarea: HTMLTextAreaElement;
+}
+
+/** One editor inside its own provider with its own collab client (so two editors are two clients). */
+async function mount(documentId: string, who: RealtimeUser): Promise<Mounted> {
+  const provider = await fixture<FakeProvider>(
+    html`<rt-fake-provider><collaborative-editor document-id=${documentId}></collaborative-editor></rt-fake-provider>`,
+  );
+  expect(provider.localName).to.equal(providerTag);
+  provider.user = who;
+  provider.collab = new CollabClient({ url: `${server.wsUrl}/collab` });
+  const editor = provider.querySelector('collaborative-editor')!;
+  await editor.updateComplete;
+  const textarea = editor.shadowRoot!.querySelector('textarea')!;
+  return { editor, textarea };
+}
+
+const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
+
+function type(textarea: HTMLTextAreaElement, value: string, caret = value.length): void {
+  textarea.value = value;
+  textarea.setSelectionRange(caret, caret);
+  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText' }));
+}
+
+function press(textarea: HTMLTextAreaElement, init: KeyboardEventInit): boolean {
+  const event = new KeyboardEvent('keydown', { bubbles: true, composed: true, cancelable: true, ...init });
+  textarea.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+
+describe('<collaborative-editor> undo', () => {
+  it("Ctrl+Z takes back only the user's own typing on every client; Ctrl+Shift+Z brings it back", async () => {
+    const id = `editor-undo-${Date.now().toString(36)}`;
+    const ada = await mount(id, { id: 'u-ada', name: 'Ada', color: '#aa3366' });
+    const bob = await mount(id, { id: 'u-bob', name: 'Bob', color: '#3366aa' });
+    await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor), 'both editors synced', { timeout: 10000 });
+
+    type(ada.textarea, 'abc');
+    await waitUntil(() => bob.editor.text === 'abc', 'Bob sees "abc"', { timeout: 10000 });
+    type(bob.textarea, 'XYZabc', 3);
+    await waitUntil(() => ada.editor.text === 'XYZabc', 'Ada sees "XYZabc"', { timeout: 10000 });
+
+    expect(press(ada.textarea, { key: 'z', ctrlKey: true }), 'native undo prevented').to.equal(true);
+    expect(ada.editor.text).to.equal('XYZ');
+    expect(ada.textarea.value).to.equal('XYZ');
+    await waitUntil(() => bob.editor.text === 'XYZ', 'Bob keeps his "XYZ"', { timeout: 10000 });
+    expect(bob.textarea.value).to.equal('XYZ');
+
+    expect(press(ada.textarea, { key: 'z', ctrlKey: true, shiftKey: true })).to.equal(true);
+    expect(ada.editor.text).to.equal('XYZabc');
+    await waitUntil(() => bob.editor.text === 'XYZabc', 'Bob sees the redo', { timeout: 10000 });
+  });
+
+  it('ignores undo keys while read-only', async () => {
+    const id = `editor-undo-ro-${Date.now().toString(36)}`;
+    const ada = await mount(id, { id: 'u-ada', name: 'Ada', color: '#aa3366' });
+    await waitUntil(() => isSynced(ada.editor), 'synced', { timeout: 10000 });
+    type(ada.textarea, 'kept');
+    ada.editor.readonly = true;
+    await ada.editor.updateComplete;
+    press(ada.textarea, { key: 'z', ctrlKey: true });
+    expect(ada.editor.text).to.equal('kept');
+  });
+});
