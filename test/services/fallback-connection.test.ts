@@ -66,7 +66,8 @@ describe('FallbackConnection in the browser', () => {
     cleanup.push(() => server.dispose());
     const el = fixtureSync<RealtimeProvider>(html`<realtime-provider url=${server.url + '/ws'} events=${server.url + '/api/events'} api=${server.url + '/api'}></realtime-provider>`);
     cleanup.push(() => el.remove());
-    // Default step-down: 3 failed attempts with 500 ms-based backoff.
-    await waitUntil(() => el.getAttribute('transport') === 'sse' && el.getAttribute('state') === 'open', 'provider on sse', { timeout: 8_000 });
+    // Default step-down: 3 failed attempts in a row (waits drawn from 3 s, then 6 s) or 10 s without
+    // opening, whichever comes first; then SSE has to open.
+    await waitUntil(() => el.getAttribute('transport') === 'sse' && el.getAttribute('state') === 'open', 'provider on sse', { timeout: 15_000 });
   });
 });
