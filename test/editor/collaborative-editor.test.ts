@@ -7,10 +7,11 @@ import { CollabClient } from '../../src/services/collab-client.js';
 import type { RealtimeUser } from '../../src/context/keys.js';
 import { FakeProvider, defineFakeProvider, uniqueTag } from '../support/fakes.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { mountEditor, person } from './support.js';
 
-// <realtime-provider> is written in parallel; until it lands these tests hand a real CollabClient
-// (talking to the real reference server) down through a test provider built from ContextProviders.
-const providerTag = defineFakeProvider();
+// Most tests hand a real CollabClient (talking to the real reference server) down through a test
+// provider built from ContextProviders; one test uses two real <realtime-provider>s.
+defineFakeProvider();
 
 let server: TestServer;
 let docCounter = 0;
@@ -38,29 +39,10 @@ function newDocId(): string {
   return `editor-test-${Date.now().toString(36)}-${docCounter}`;
 }
 
-function user(name: string, color: string): RealtimeUser {
-  return { id: `u-${name.toLowerCase()}`, name, color };
-}
+const user = person;
 
-interface Mounted {
-  readonly provider: FakeProvider;
-  readonly editor: CollaborativeEditor;
-  readonly textarea: HTMLTextAreaElement;
-}
-
-/** One editor inside its own provider with its own collab client (so two editors are two clients). */
-async function mount(documentId: string, who: RealtimeUser): Promise<Mounted> {
-  const provider = await fixture<FakeProvider>(
-    html`<rt-fake-provider><collaborative-editor document-id=${documentId}></collaborative-editor></rt-fake-provider>`,
-  );
-  expect(provider.localName).to.equal(providerTag);
-  provider.user = who;
-  provider.collab = new CollabClient({ url: `${server.wsUrl}/collab` });
-  const editor = provider.querySelector('collaborative-editor')!;
-  await editor.updateComplete;
-  const textarea = editor.shadowRoot!.querySelector('textarea')!;
-  return { provider, editor, textarea };
-}
+/** One editor inside its own provider, a client of the test server. */
+const mount = (documentId: string, who: RealtimeUser) => mountEditor(`${server.wsUrl}/collab`, documentId, who);
 
 const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
 

@@ -1,13 +1,11 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/define/collaborative-editor.js';
 import type { CollaborativeEditor } from '../../src/elements/collaborative-editor/collaborative-editor.js';
-import { CollabClient } from '../../src/services/collab-client.js';
 import type { RealtimeUser } from '../../src/context/keys.js';
-import { FakeProvider, defineFakeProvider } from '../support/fakes.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { mountEditor } from './support.js';
 
 // Undo per user through the element, two editors on the real reference server.
-const providerTag = defineFakeProvider();
 
 let server: TestServer;
 
@@ -19,24 +17,8 @@ after(async () => {
   await server.dispose();
 });
 
-interface Mounted {
-  readonly editor: CollaborativeEditor;
-  readonly textarea: HTMLTextAreaElement;
-}
-
-/** One editor inside its own provider with its own collab client (so two editors are two clients). */
-async function mount(documentId: string, who: RealtimeUser): Promise<Mounted> {
-  const provider = await fixture<FakeProvider>(
-    html`<rt-fake-provider><collaborative-editor document-id=${documentId}></collaborative-editor></rt-fake-provider>`,
-  );
-  expect(provider.localName).to.equal(providerTag);
-  provider.user = who;
-  provider.collab = new CollabClient({ url: `${server.wsUrl}/collab` });
-  const editor = provider.querySelector('collaborative-editor')!;
-  await editor.updateComplete;
-  const textarea = editor.shadowRoot!.querySelector('textarea')!;
-  return { editor, textarea };
-}
+/** One editor inside its own provider, a client of the test server. */
+const mount = (documentId: string, who: RealtimeUser) => mountEditor(`${server.wsUrl}/collab`, documentId, who);
 
 const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
 

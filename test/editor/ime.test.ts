@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import * as Y from 'yjs';
 import { TextareaBinding } from '../../src/elements/collaborative-editor/textarea-binding.js';
+import { pairedDocs } from './support.js';
 
 // A real input method, driven through Chromium's DevTools protocol (test/support/cdp-plugin.mjs):
 // the composition goes through the browser's own input pipeline (compositionstart/update/end and
@@ -12,18 +12,6 @@ function cdp(method: string, params: Record<string, unknown> = {}): Promise<unkn
   return executeServerCommand('cdp', { method, params });
 }
 
-/** Two docs wired to each other like two clients of one server. */
-function pair() {
-  const local = new Y.Doc();
-  const remote = new Y.Doc();
-  local.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'wire') Y.applyUpdate(remote, update, 'wire');
-  });
-  remote.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'wire') Y.applyUpdate(local, update, 'wire');
-  });
-  return { localText: local.getText('content'), remoteText: remote.getText('content') };
-}
 
 let textarea: HTMLTextAreaElement;
 let binding: TextareaBinding | undefined;
@@ -47,7 +35,7 @@ afterEach(() => {
 
 describe('TextareaBinding with a real input method', () => {
   it('C25: a remote insert during a real IME composition neither rewrites the textarea nor breaks the composition; the committed word arrives once', async () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     binding = new TextareaBinding(textarea, localText);
     const remoteInserts: string[] = [];
     remoteText.observe((event) => {
@@ -104,7 +92,7 @@ describe('TextareaBinding with real keystrokes', () => {
   }
 
   it('typed text is undone by a real Ctrl+Z and redone by Ctrl+Shift+Z and Ctrl+Y, a remote insert staying', async () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     binding = new TextareaBinding(textarea, localText, { captureTimeout: 60_000 });
     const keydowns: boolean[] = [];
     const onKeyDown = (event: KeyboardEvent) => {

@@ -1,19 +1,8 @@
 import { expect } from '@open-wc/testing';
 import * as Y from 'yjs';
 import { TextareaBinding, diffText, mapIndex } from '../../src/elements/collaborative-editor/textarea-binding.js';
+import { pairedDocs } from './support.js';
 
-/** Two docs wired to each other like two clients of one server, with the text of each. */
-function pair() {
-  const local = new Y.Doc();
-  const remote = new Y.Doc();
-  local.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'wire') Y.applyUpdate(remote, update, 'wire');
-  });
-  remote.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'wire') Y.applyUpdate(local, update, 'wire');
-  });
-  return { local, remote, localText: local.getText('content'), remoteText: remote.getText('content') };
-}
 
 let textarea: HTMLTextAreaElement;
 const bindings: TextareaBinding[] = [];
@@ -73,7 +62,7 @@ describe('mapIndex', () => {
 
 describe('TextareaBinding', () => {
   it('turns each input event into one minimal change of the Y.Text', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     bind(localText);
     input('hello');
     input('hello world');
@@ -87,7 +76,7 @@ describe('TextareaBinding', () => {
   });
 
   it('shows the text it is bound to and follows remote changes', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     remoteText.insert(0, 'already here');
     bind(localText);
     expect(textarea.value).to.equal('already here');
@@ -96,7 +85,7 @@ describe('TextareaBinding', () => {
   });
 
   it('keeps the caret and the selection on the same characters through remote edits', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     bind(localText);
     input('one two three');
     textarea.setSelectionRange(4, 7); // "two"
@@ -114,7 +103,7 @@ describe('TextareaBinding', () => {
   });
 
   it('C25 (synthetic events): defers remote changes during composition and sends the committed text once', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     const binding = bind(localText);
     const remoteInserts: string[] = [];
     remoteText.observe((event) => {
@@ -142,7 +131,7 @@ describe('TextareaBinding', () => {
   });
 
   it('applies a composition that replaced a selection after remote edits elsewhere', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     bind(localText);
     input('say hi now');
     textarea.setSelectionRange(4, 6); // "hi"
@@ -157,7 +146,7 @@ describe('TextareaBinding', () => {
   });
 
   it('stops following both sides once destroyed', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     const binding = bind(localText);
     input('kept');
     binding.destroy();

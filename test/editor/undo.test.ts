@@ -1,19 +1,8 @@
 import { expect } from '@open-wc/testing';
 import * as Y from 'yjs';
 import { TextareaBinding, changeEnd, undoCommand } from '../../src/elements/collaborative-editor/textarea-binding.js';
+import { pairedDocs } from './support.js';
 
-/** Two docs wired to each other like two clients of one server, with the text of each. */
-function pair() {
-  const local = new Y.Doc();
-  const remote = new Y.Doc();
-  local.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'wire') Y.applyUpdate(remote, update, 'wire');
-  });
-  remote.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== 'wire') Y.applyUpdate(local, update, 'wire');
-  });
-  return { localText: local.getText('content'), remoteText: remote.getText('content') };
-}
 
 let textarea: HTMLTextAreaElement;
 const bindings: TextareaBinding[] = [];
@@ -70,7 +59,7 @@ describe('undoCommand', () => {
 
 describe('TextareaBinding undo and redo', () => {
   it("undoes only the local user's typing, never a remote insert, and redo brings it back", () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     const binding = bind(localText);
     input('a');
     input('ab');
@@ -101,7 +90,7 @@ describe('TextareaBinding undo and redo', () => {
   });
 
   it('keeps a remote insert made inside the local typing when that typing is undone', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     bind(localText);
     input('abcd');
     remoteText.insert(2, '-');
@@ -114,7 +103,7 @@ describe('TextareaBinding undo and redo', () => {
   });
 
   it('undoes a local delete between remote edits, restoring the deleted text in place', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     remoteText.insert(0, 'one two three');
     const binding = bind(localText);
     input('one three', 4); // deletes "two "
@@ -132,7 +121,7 @@ describe('TextareaBinding undo and redo', () => {
   });
 
   it('sends unsent typing before undoing it, and leaves other keys and read-only text areas alone', () => {
-    const { localText, remoteText } = pair();
+    const { localText, remoteText } = pairedDocs();
     const binding = bind(localText);
     input('kept');
     binding.undo();

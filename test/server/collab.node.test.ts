@@ -14,6 +14,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { createCollabRooms, type CollabRooms } from '../../server/collab.js';
 import { startServer } from '../../server/app.js';
 import { CollabSession } from '../../src/services/collab-session.js';
+import { until } from './harness.js';
 
 /** Rooms behind a real `ws` server on 127.0.0.1:0, routing `/collab/<doc>` like server/app.ts does. */
 interface Harness {
@@ -77,22 +78,6 @@ function open(harness: { readonly url: string }, documentId: string, name: strin
   return session;
 }
 
-/** Resolves once `check()` holds, re-checking on each `subscribe` notification; fails after 5 s. */
-function until(check: () => boolean, subscribe: (notify: () => void) => () => void, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, 5000);
-    const unsubscribe = subscribe(() => {
-      if (!check()) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    });
-  });
-}
 
 const textIs = (session: CollabSession, expected: string) =>
   until(

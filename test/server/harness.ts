@@ -235,3 +235,20 @@ export class SseReader {
     await this.done;
   }
 }
+
+/** Resolves once `check()` holds, re-checking on each `subscribe` notification; fails after 5 s. */
+export function until(check: () => boolean, subscribe: (notify: () => void) => () => void, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, 5000);
+    const unsubscribe = subscribe(() => {
+      if (!check()) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    });
+  });
+}

@@ -11,6 +11,7 @@ import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { startServer } from '../../server/app.js';
 import { CollabSession } from '../../src/services/collab-session.js';
 import type { CollabSyncState } from '../../src/context/collab.js';
+import { until } from './harness.js';
 
 // Interop both ways: our client against the stock y-websocket server, and the stock y-websocket
 // client against our reference server.
@@ -20,22 +21,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Resolves once `check()` holds, re-checking on each `subscribe` notification; fails after 5 s. */
-function until(check: () => boolean, subscribe: (notify: () => void) => () => void, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, 5000);
-    const unsubscribe = subscribe(() => {
-      if (!check()) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    });
-  });
-}
 
 const docTextIs = (doc: Y.Doc, expected: string, who: string) =>
   until(
