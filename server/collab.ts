@@ -28,11 +28,6 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { COLLAB_TEXT_NAME, CollabMessageType, type DocumentInfo } from '../src/protocol/index.js';
 
-export { COLLAB_TEXT_NAME };
-
-/** y-websocket message types, plus our `stored` extension (shared with the editor). */
-export const MessageType = CollabMessageType;
-
 /** Rows per document after which its updates are merged into one snapshot row. */
 const COMPACT_AFTER_ROWS = 200;
 /** How often dead sockets are looked for (a ping without a pong by the next round closes them). */
@@ -166,7 +161,7 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
       room.updatedAt = ts;
       if (room.rows > compactAfter) compactRoom(room);
       const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MessageType.sync);
+      encoding.writeVarUint(encoder, CollabMessageType.sync);
       syncProtocol.writeUpdate(encoder, update);
       broadcast(room, encoding.toUint8Array(encoder), origin);
     };
@@ -184,7 +179,7 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
         for (const clientId of change.removed) controlled.delete(clientId);
       }
       const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MessageType.awareness);
+      encoding.writeVarUint(encoder, CollabMessageType.awareness);
       encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
       broadcast(room, encoding.toUint8Array(encoder), origin);
     };
@@ -210,28 +205,28 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
     const encoder = encoding.createEncoder();
     const type = decoding.readVarUint(decoder);
     switch (type) {
-      case MessageType.sync: {
-        encoding.writeVarUint(encoder, MessageType.sync);
+      case CollabMessageType.sync: {
+        encoding.writeVarUint(encoder, CollabMessageType.sync);
         // Step 1 gets a step 2 reply; step 2 and updates are applied with the socket as origin.
         syncProtocol.readSyncMessage(decoder, encoder, room.doc, socket);
         // Only the type byte written: nothing to answer.
         return encoding.length(encoder) > 1 ? encoding.toUint8Array(encoder) : null;
       }
-      case MessageType.awareness:
+      case CollabMessageType.awareness:
         awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), socket);
         return null;
-      case MessageType.queryAwareness: {
-        encoding.writeVarUint(encoder, MessageType.awareness);
+      case CollabMessageType.queryAwareness: {
+        encoding.writeVarUint(encoder, CollabMessageType.awareness);
         encoding.writeVarUint8Array(
           encoder,
           awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...room.awareness.getStates().keys()]),
         );
         return encoding.toUint8Array(encoder);
       }
-      case MessageType.stored: {
+      case CollabMessageType.stored: {
         // Frames are handled in order and stored synchronously: everything before this is saved.
         const counter = decoding.readVarUint(decoder);
-        encoding.writeVarUint(encoder, MessageType.stored);
+        encoding.writeVarUint(encoder, CollabMessageType.stored);
         encoding.writeVarUint(encoder, counter);
         return encoding.toUint8Array(encoder);
       }
@@ -297,13 +292,13 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
 
     // Sync step 1 first (as @y/websocket-server does), then who is here.
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
+    encoding.writeVarUint(encoder, CollabMessageType.sync);
     syncProtocol.writeSyncStep1(encoder, room.doc);
     send(socket, encoding.toUint8Array(encoder));
     const states = room.awareness.getStates();
     if (states.size > 0) {
       const awarenessEncoder = encoding.createEncoder();
-      encoding.writeVarUint(awarenessEncoder, MessageType.awareness);
+      encoding.writeVarUint(awarenessEncoder, CollabMessageType.awareness);
       encoding.writeVarUint8Array(awarenessEncoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]));
       send(socket, encoding.toUint8Array(awarenessEncoder));
     }

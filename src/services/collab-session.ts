@@ -9,11 +9,6 @@ import { COLLAB_TEXT_NAME, CollabMessageType } from '../protocol/collab.js';
 import { Emitter } from './emitter.js';
 import type { Unsubscribe } from './types.js';
 
-export { COLLAB_TEXT_NAME };
-
-/** Our "stored" extension message type; see {@link CollabMessageType}. */
-export const MESSAGE_STORED = CollabMessageType.stored;
-
 export interface CollabSessionOptions {
   /** WebSocket base, e.g. `ws://127.0.0.1:5173/collab`; the document id is appended as a path segment. */
   readonly url: string;
@@ -70,7 +65,7 @@ export class CollabSession implements CollabSessionLike {
     });
     const provider = this.#provider;
 
-    provider.messageHandlers[MESSAGE_STORED] = (_encoder, decoder) => {
+    provider.messageHandlers[CollabMessageType.stored] = (_encoder, decoder) => {
       this.#storedSupported = true;
       this.#stored = Math.max(this.#stored, decoding.readVarUint(decoder));
       this.#refresh();
@@ -154,7 +149,7 @@ export class CollabSession implements CollabSessionLike {
     const ws = this.#provider.ws;
     if (!this.#provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_STORED);
+    encoding.writeVarUint(encoder, CollabMessageType.stored);
     encoding.writeVarUint(encoder, this.#changes);
     ws.send(encoding.toUint8Array(encoder));
   }

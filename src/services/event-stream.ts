@@ -1,9 +1,8 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { type AppTypeRegistry, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
+import { type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
-import { ConnectionBase } from './connection-base.js';
+import { ConnectionBase, type ConnectionOptions } from './connection-base.js';
 import { ConnectionEvents } from './connection-events.js';
-import type { ConnectivityEnvironment } from './connectivity.js';
 import { RetryWait } from './retry-wait.js';
 import { SequenceTracker } from './sequence-tracker.js';
 import { StaleTimer } from './stale-timer.js';
@@ -14,7 +13,6 @@ import {
   type SendOptions,
   type SendResult,
   type TimerHandle,
-  type TokenGetter,
   silentLogger,
   systemClock,
 } from './types.js';
@@ -22,23 +20,9 @@ import { pageUrl, resolveUrl } from './urls.js';
 import { untilAborted } from './async-util.js';
 
 /** Options of {@link EventStream}. Only `url` is required. */
-export interface EventStreamOptions {
+export interface EventStreamOptions extends ConnectionOptions {
   /** The SSE endpoint, e.g. `/api/events`; relative URLs resolve against `baseUrl`. */
   readonly url: string;
-  /** Base for relative URLs; default: the page's `location.href` at connect time. */
-  readonly baseUrl?: string;
-  /** Asked before every request; its token goes in `Authorization: Bearer` (never in the URL). */
-  readonly getToken?: TokenGetter;
-  /** Demo mode: sent as `X-RT-User`. */
-  readonly user?: { readonly id: string; readonly name?: string };
-  /** Validators of the page's `app.*` types. */
-  readonly appTypes?: AppTypeRegistry;
-  /** Resume point to start from (`<epoch>:<seq>`), e.g. one kept from an earlier page. */
-  readonly cursor?: string;
-  /** Exponential backoff with full jitter; defaults 3 000 / 30 000 / 2. Added to the server's `retry:`. */
-  readonly backoff?: Partial<BackoffPolicy>;
-  /** Consecutive failed requests before `failed`; default Infinity. */
-  readonly maxRetries?: number;
   /** A stream silent for this long (no event, no `: ping` comment) is reopened; default 45 000 ms. */
   readonly idleTimeoutMs?: number;
   /** Quiet time after which `status.stale` is true; default 30 000 ms. */
@@ -48,11 +32,6 @@ export interface EventStreamOptions {
    * default 10 000 ms. Running out is a failed request (`timeout`) and the usual backoff applies.
    */
   readonly connectTimeoutMs?: number;
-  readonly fetch?: typeof fetch;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly logger?: Logger;
-  readonly environment?: ConnectivityEnvironment;
 }
 
 

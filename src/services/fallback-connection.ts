@@ -1,8 +1,6 @@
-import { type AnyEnvelope, type AppTypeRegistry, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
-import type { BackoffPolicy } from './backoff.js';
-import { ConnectionBase } from './connection-base.js';
+import { type AnyEnvelope, type MessageType, type PayloadOf, parseCursor } from '../protocol/index.js';
+import { ConnectionBase, type ConnectionOptions } from './connection-base.js';
 import { ConnectionEvents, EPOCH_CHANGED } from './connection-events.js';
-import type { ConnectivityEnvironment } from './connectivity.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { HttpOutbox, type OutboxMessage } from './http-outbox.js';
 import { Poller, type PollerOptions } from './poller.js';
@@ -17,7 +15,6 @@ import {
   type SendOptions,
   type SendResult,
   type TimerHandle,
-  type TokenGetter,
   type Transport,
   type Unsubscribe,
   silentLogger,
@@ -36,21 +33,13 @@ export interface FallbackTransport extends RealtimeConnection {
 export type TransportFactory = (cursor: string | null) => FallbackTransport;
 
 /** Options of {@link FallbackConnection}. Only `url` is required. */
-export interface FallbackConnectionOptions {
+export interface FallbackConnectionOptions extends ConnectionOptions {
   /** WebSocket endpoint: `ws(s)://`, `http(s)://` or relative (`/ws`) resolved against `baseUrl`. */
   readonly url: string;
   /** SSE endpoint; default `/api/events`. */
   readonly events?: string;
   /** REST base including `/api` (tickets, `poll`, `messages`); default `/api`. */
   readonly api?: string;
-  /** Base for relative URLs; default: the page's `location.href` at connect time. */
-  readonly baseUrl?: string;
-  readonly getToken?: TokenGetter;
-  /** Demo mode: the page's user. */
-  readonly user?: { readonly id: string; readonly name?: string };
-  readonly appTypes?: AppTypeRegistry;
-  /** Resume point to start from (`<epoch>:<seq>`). */
-  readonly cursor?: string;
   /** The rungs, best first; default `['websocket', 'sse', 'polling']`. */
   readonly transports?: readonly Transport[];
   /** Consecutive failed attempts of the active rung before stepping down; default 3. */
@@ -63,10 +52,6 @@ export interface FallbackConnectionOptions {
   readonly probeMaxMs?: number;
   /** Time a probe may take to open before it counts as failed; default `stepDownMs`. */
   readonly probeTimeoutMs?: number;
-  /** Backoff of every rung and of posted messages; defaults 3 000 / 30 000 / 2. */
-  readonly backoff?: Partial<BackoffPolicy>;
-  /** Failed attempts of the last rung before `failed`; default Infinity. */
-  readonly maxRetries?: number;
   /** Largest number of messages waiting while no socket is open; default 100 (oldest dropped, reported). */
   readonly queueLimit?: number;
   /** Pause between polls on the last rung; default 2 000 ms. */
@@ -78,11 +63,6 @@ export interface FallbackConnectionOptions {
   /** Replaces how a rung is made (tests and custom transports). */
   readonly create?: Partial<Record<Transport, TransportFactory>>;
   readonly WebSocket?: typeof WebSocket;
-  readonly fetch?: typeof fetch;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly logger?: Logger;
-  readonly environment?: ConnectivityEnvironment;
 }
 
 /** A live rung: the active one, or a probe of a better one. */

@@ -2,6 +2,7 @@
 export * from './types.js';
 export { Emitter } from './emitter.js';
 export { type BackoffPolicy, DEFAULT_BACKOFF, computeBackoff, resolveBackoff } from './backoff.js';
+export type { ConnectionOptions } from './connection-base.js';
 export { type ConnectivityEnvironment, browserEnvironment } from './connectivity.js';
 export { resolveUrl } from './urls.js';
 export { Waiter } from './waiter.js';

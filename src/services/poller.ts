@@ -1,8 +1,7 @@
-import { type AppTypeRegistry, type MessageType, type PayloadOf, isRecord, parseCursor } from '../protocol/index.js';
+import { type MessageType, type PayloadOf, isRecord, parseCursor } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
-import { ConnectionBase } from './connection-base.js';
+import { ConnectionBase, type ConnectionOptions } from './connection-base.js';
 import { ConnectionEvents } from './connection-events.js';
-import type { ConnectivityEnvironment } from './connectivity.js';
 import { HttpOutbox } from './http-outbox.js';
 import { RetryWait } from './retry-wait.js';
 import { SequenceTracker } from './sequence-tracker.js';
@@ -14,7 +13,6 @@ import {
   type SendOptions,
   type SendResult,
   type TimerHandle,
-  type TokenGetter,
   silentLogger,
   systemClock,
 } from './types.js';
@@ -22,38 +20,19 @@ import { pageUrl, resolveUrl } from './urls.js';
 import { Waiter } from './waiter.js';
 
 /** Options of {@link Poller}. Everything is optional. */
-export interface PollerOptions {
+export interface PollerOptions extends ConnectionOptions {
   /** REST base including `/api`; polls `<api>/poll`, sends to `<api>/messages`. Default `/api`. */
   readonly api?: string;
-  /** Base for a relative `api`; default: the page's `location.href` at call time. */
-  readonly baseUrl?: string;
-  /** Asked before every request; its token goes in `Authorization: Bearer`. */
-  readonly getToken?: TokenGetter;
-  /** Demo mode: sent as `X-RT-User`. */
-  readonly user?: { readonly id: string; readonly name?: string };
-  /** Validators and volatile flags of the page's `app.*` types. */
-  readonly appTypes?: AppTypeRegistry;
-  /** Resume point to start from (`<epoch>:<seq>`), e.g. handed over by another transport. */
-  readonly cursor?: string;
   /** Pause between polls while nothing more is waiting; default 2 000 ms. */
   readonly intervalMs?: number;
   /** Events asked for per poll (`limit`); a full page polls again at once. Default 500. */
   readonly pageSize?: number;
   /** A poll without an answer for this long is aborted and counts as failed; default 10 000 ms. */
   readonly requestTimeoutMs?: number;
-  /** Exponential backoff with full jitter after failed polls; defaults 3 000 / 30 000 / 2. */
-  readonly backoff?: Partial<BackoffPolicy>;
-  /** Consecutive failed polls before `failed`; default Infinity. */
-  readonly maxRetries?: number;
   /** Quiet time (no successful poll) after which `status.stale` is true; default max(30 000, 3 intervals). */
   readonly staleMs?: number;
   /** Largest number of messages waiting to be posted; default 100, the oldest dropped and reported. */
   readonly queueLimit?: number;
-  readonly fetch?: typeof fetch;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly logger?: Logger;
-  readonly environment?: ConnectivityEnvironment;
 }
 
 /** How one poll ended. */

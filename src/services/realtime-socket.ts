@@ -1,7 +1,6 @@
 import ReconnectingWebSocket from 'partysocket/ws';
 import type { CloseEvent as PartyCloseEvent, ErrorEvent as PartyErrorEvent } from 'partysocket/ws';
 import {
-  type AppTypeRegistry,
   type HelloPayload,
   parseCursor,
   type MessageType,
@@ -12,9 +11,8 @@ import {
   isRecord,
 } from '../protocol/index.js';
 import { type BackoffPolicy, computeBackoff, resolveBackoff } from './backoff.js';
-import { ConnectionBase } from './connection-base.js';
+import { ConnectionBase, type ConnectionOptions } from './connection-base.js';
 import { ConnectionEvents } from './connection-events.js';
-import type { ConnectivityEnvironment } from './connectivity.js';
 import { RetryWait } from './retry-wait.js';
 import { SequenceTracker } from './sequence-tracker.js';
 import { StaleTimer } from './stale-timer.js';
@@ -25,7 +23,6 @@ import {
   type SendOptions,
   type SendResult,
   type TimerHandle,
-  type TokenGetter,
   type Unsubscribe,
   silentLogger,
   systemClock,
@@ -34,34 +31,17 @@ import { pageUrl, resolveUrl } from './urls.js';
 import { untilAborted, utf8Bytes } from './async-util.js';
 
 /** Options of {@link RealtimeSocket}. Only `url` is required. */
-export interface RealtimeSocketOptions {
+export interface RealtimeSocketOptions extends ConnectionOptions {
   /** `ws(s)://` absolute, or `http(s)://`, or relative (`/ws`) resolved against `baseUrl`. */
   readonly url: string;
-  /** Base for relative URLs; default: the page's `location.href` at connect time. */
-  readonly baseUrl?: string;
   /** REST base for tickets, default `/api`. */
   readonly api?: string;
-  /** Asked before every attempt; a token is traded for a single-use ticket (`POST <api>/tickets`). */
-  readonly getToken?: TokenGetter;
-  /** Demo mode: the page's user, sent in the resume frame and the ticket request. */
-  readonly user?: { readonly id: string; readonly name?: string };
-  /**
-   * Resume point to start from (`<epoch>:<seq>`), e.g. handed over by another transport: the first
-   * resume frame asks for what came after it.
-   */
-  readonly cursor?: string;
-  /** Validators and volatile flags of the page's `app.*` types. */
-  readonly appTypes?: AppTypeRegistry;
   /** Quiet time before a ping; default from `sys.hello`, else 25 000 ms. */
   readonly heartbeatMs?: number;
   /** How long a ping may go unanswered before reconnecting; default 10 000 ms. */
   readonly pongTimeoutMs?: number;
   /** Quiet time after which `status.stale` is true; default heartbeat + pong timeout. */
   readonly staleMs?: number;
-  /** Exponential backoff with full jitter; defaults 3 000 / 30 000 / 2. */
-  readonly backoff?: Partial<BackoffPolicy>;
-  /** Consecutive failed attempts before `failed`; default Infinity. */
-  readonly maxRetries?: number;
   /**
    * Time allowed for the token getter and the ticket request together, and again for the socket to
    * open and `sys.hello` to arrive; default 10 000 ms. Running out is a failed attempt (`timeout`).
@@ -70,11 +50,6 @@ export interface RealtimeSocketOptions {
   /** Largest number of queued messages; default 100. When full the oldest is dropped and reported. */
   readonly queueLimit?: number;
   readonly WebSocket?: typeof WebSocket;
-  readonly fetch?: typeof fetch;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly logger?: Logger;
-  readonly environment?: ConnectivityEnvironment;
 }
 
 interface QueuedMessage {
