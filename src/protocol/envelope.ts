@@ -151,6 +151,16 @@ export function parseFrame(data: unknown, appTypes?: AppTypeRegistry): ParsedFra
   return parseEnvelope(json, appTypes);
 }
 
+/**
+ * WebSocket query parameter (`?batch=1`) by which a client says it reads batch frames: a JSON
+ * array of envelopes, in order, sent by our server when several events go out at once. Without it
+ * the server sends one envelope per frame, as plain y-websocket-style peers expect.
+ */
+export const BATCH_PARAM = 'batch';
+
+/** Most envelopes the server packs into one batch frame. */
+export const MAX_BATCH = 256;
+
 /** Builds an envelope with `ts` set, for sending. */
 export function envelope<T extends MessageType>(
   type: T,

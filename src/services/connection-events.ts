@@ -1,4 +1,4 @@
-import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, envelope, parseFrame } from '../protocol/index.js';
+import { type AnyEnvelope, type AppTypeRegistry, type Envelope, type MessageType, type ParsedFrame, envelope, parseEnvelope, parseFrame } from '../protocol/index.js';
 import { Emitter } from './emitter.js';
 import { type ConnectionStatus, type Logger, type RealtimeErrorDetail, type Transport, type Unsubscribe, IDLE_STATUS } from './types.js';
 
@@ -128,7 +128,31 @@ export class ConnectionEvents {
    * invalid frame is reported as `invalid-frame`. Either way the answer is null.
    */
   parse(data: unknown, appTypes: AppTypeRegistry | undefined): AnyEnvelope | null {
-    const parsed = parseFrame(data, appTypes);
+    return this.#checked(parseFrame(data, appTypes));
+  }
+
+  /**
+   * Parses a batch frame (a JSON array of envelopes) into its valid envelopes, in order; each
+   * invalid one is reported like a bad frame and skipped.
+   */
+  parseBatch(data: string, appTypes: AppTypeRegistry | undefined): AnyEnvelope[] {
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      this.#checked(parseFrame(data, appTypes));
+      return [];
+    }
+    if (!Array.isArray(json)) return [];
+    const out: AnyEnvelope[] = [];
+    for (const item of json) {
+      const envelope = this.#checked(parseEnvelope(item, appTypes));
+      if (envelope) out.push(envelope);
+    }
+    return out;
+  }
+
+  #checked(parsed: ParsedFrame): AnyEnvelope | null {
     if (parsed.ok) return parsed.envelope;
     const rejection = parsed.rejection;
     const { name, unit, transport } = this.#options;

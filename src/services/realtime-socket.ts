@@ -1,6 +1,8 @@
 import ReconnectingWebSocket from 'partysocket/ws';
 import type { CloseEvent as PartyCloseEvent, ErrorEvent as PartyErrorEvent } from 'partysocket/ws';
 import {
+  type AnyEnvelope,
+  BATCH_PARAM,
   type HelloPayload,
   parseCursor,
   type MessageType,
@@ -330,6 +332,9 @@ export class RealtimeSocket extends ConnectionBase {
     } catch {
       throw new FatalAttempt('invalid-url');
     }
+    // Lets our server pack events published together into one frame (a JSON array of envelopes);
+    // other servers ignore the parameter and send one envelope per frame, which is read the same.
+    url.searchParams.set(BATCH_PARAM, '1');
     const getToken = this.#options.getToken;
     if (!getToken) return url.href;
     const refresh = this.#tokens.take();
@@ -423,8 +428,16 @@ export class RealtimeSocket extends ConnectionBase {
 
   #onMessage(data: unknown): void {
     this.#noteInbound();
+    // A batch: one frame, one JSON.parse and one MessageEvent for many envelopes.
+    if (typeof data === 'string' && data.charCodeAt(0) === 0x5b /* [ */) {
+      for (const frame of this.#events.parseBatch(data, this.#options.appTypes)) this.#onFrame(frame);
+      return;
+    }
     const frame = this.#events.parse(data, this.#options.appTypes);
-    if (!frame) return;
+    if (frame) this.#onFrame(frame);
+  }
+
+  #onFrame(frame: AnyEnvelope): void {
     switch (frame.type) {
       case 'sys.hello':
         this.#onHello(frame.payload);

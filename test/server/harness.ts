@@ -49,6 +49,8 @@ type Frame = Envelope & { payload: Record<string, unknown> };
 /** A `ws` client that keeps every frame in arrival order and can wait for the next one. */
 export class Client {
   readonly frames: Frame[] = [];
+  /** Raw text of every WebSocket frame, to see how envelopes were packed. */
+  readonly raw: string[] = [];
   private read = 0;
   private waiters: (() => void)[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -57,7 +59,11 @@ export class Client {
   constructor(url: string, options: WebSocket.ClientOptions = {}) {
     this.socket = new WebSocket(url, options);
     this.socket.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as Frame);
+      const text = data.toString();
+      this.raw.push(text);
+      // A batch frame (`?batch=1`) holds several envelopes, in order.
+      const json = JSON.parse(text) as Frame | Frame[];
+      this.frames.push(...(Array.isArray(json) ? json : [json]));
       this.wake();
     });
     this.socket.on('error', () => {});

@@ -61,6 +61,34 @@ describe('WebSocket /ws', () => {
     await client.close();
   });
 
+  test('packs events sent together into one array frame for clients that ask, and only for them', async () => {
+    const first = await Client.open(t.wsUrl);
+    const { epoch, seq: start } = first.frames[0]!.payload as { epoch: string; seq: number };
+    await first.close();
+    const seqs: number[] = [];
+    for (let i = 0; i < 4; i++) seqs.push((await publishActivity(t.server.url, `b${i}`)).seq);
+    const cursor = formatCursor({ epoch, seq: start });
+
+    const batched = await Client.open(`${t.wsUrl}?batch=1`);
+    batched.resume({ cursor });
+    const events = await batched.events(4);
+    assert.deepEqual(events.map((e) => e.seq), seqs);
+    const replay = batched.raw.slice(1);
+    assert.equal(replay.length, 1, 'the replay went out as one frame');
+    assert.ok(replay[0]!.startsWith('['));
+    // A lone live event is a plain envelope.
+    await publishActivity(t.server.url, 'alone');
+    assert.equal((await batched.next('activity.new')).payload['target'], 'alone');
+    assert.ok(batched.raw.at(-1)!.startsWith('{'));
+    await batched.close();
+
+    const plain = await Client.open(t.wsUrl);
+    plain.resume({ cursor });
+    await plain.events(5);
+    assert.ok(plain.raw.every((text) => text.startsWith('{')), 'a client that did not ask got an array');
+    await plain.close();
+  });
+
   test('C08: events addressed to another user are skipped without a false gap', async () => {
     const ada = await Client.open(t.wsUrl);
     ada.resume({ user: 'ada' });

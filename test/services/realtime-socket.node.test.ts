@@ -233,6 +233,19 @@ describe('RealtimeSocket over a real ws server', () => {
     assert.deepEqual(delivered.map((frame) => frame.seq), [1, 2, 3, 4, 5]);
   });
 
+  test('asks for batch frames and reads one as its envelopes in order, reporting an invalid one and keeping the rest', async () => {
+    const { socket, delivered, errors } = make();
+    socket.connect();
+    await waitFor(() => socket.status.state === 'open', 'open');
+    const client = wire.clients[0]!;
+    assert.equal(new URL(client.url, 'ws://x').searchParams.get('batch'), '1');
+    client.send([logged(1, 0), { type: 'notification.new', seq: 2, payload: 'not an object' }, logged(2, 1), logged(3, 2)]);
+    await waitFor(() => delivered.length === 3, 'three delivered');
+    assert.deepEqual(delivered.map((frame) => frame.seq), [1, 2, 3]);
+    assert.equal(errors.filter((error) => error.kind === 'invalid-frame').length, 1);
+    assert.equal(socket.cursor, 'e1:3');
+  });
+
   test('C08: after the server restarts with a new epoch, no false gap is reported', async () => {
     const { socket, delivered } = make();
     socket.connect();
