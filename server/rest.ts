@@ -182,7 +182,8 @@ const routes: Route[] = [
             archived: row.archived,
           }),
         );
-        sendJson(res, 200, toPage(items, limit), headers);
+        // The bell count covers the whole log, not just this page, so it stays right past any cap.
+        sendJson(res, 200, { ...toPage(items, limit), unread: store.unreadCount(user?.id ?? null) }, headers);
       },
       POST: async (req, res, _url, { hub, store, access }, headers) => {
         requirePublisher(req, access);

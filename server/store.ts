@@ -75,6 +75,8 @@ export interface Store {
   /** A page of one type, newest first, seq < before. `visibleTo` filters `to` (null: only events for everyone). */
   page(type: string, before: number | null, limit: number, visibleTo?: string | null): LoggedEvent[];
   notificationPage(before: number | null, limit: number, user: string | null): NotificationRow[];
+  /** How many notifications visible to `user` are neither read nor archived (null: public ones, all unread). */
+  unreadCount(user: string | null): number;
   /** Sets a flag on the user's notifications (by item id, or all visible ones); returns how many rows changed. */
   markNotifications(user: string, flag: NotificationFlag, ids: readonly string[] | 'all'): number;
   /**
@@ -207,6 +209,14 @@ export function openStore(options: StoreOptions): Store {
      WHERE e.type = 'notification.new' AND e.seq < ? AND (e.to_user IS NULL OR e.to_user = ?)
      ORDER BY e.seq DESC LIMIT ?`,
   );
+  const unreadFor = db.prepare<[string, string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM events e LEFT JOIN notification_state s ON s.seq = e.seq AND s.user_id = ?
+     WHERE e.type = 'notification.new' AND (e.to_user IS NULL OR e.to_user = ?)
+       AND COALESCE(s.read, 0) = 0 AND COALESCE(s.archived, 0) = 0`,
+  );
+  const unreadPublic = db.prepare<[], { n: number }>(
+    "SELECT COUNT(*) AS n FROM events WHERE type = 'notification.new' AND to_user IS NULL",
+  );
   const visibleSeqsById = db.prepare<[string, string], { seq: number }>(
     "SELECT seq FROM events WHERE type = 'notification.new' AND item_id = ? AND (to_user IS NULL OR to_user = ?)",
   );
@@ -298,6 +308,9 @@ export function openStore(options: StoreOptions): Store {
         seen: row.seen === 1,
         archived: row.archived === 1,
       }));
+    },
+    unreadCount(user) {
+      return (user === null ? unreadPublic.get() : unreadFor.get(user, user))?.n ?? 0;
     },
     markNotifications: (user, flag, ids) => markTx(user, flag, ids),
     claimIdempotencyKey: (claim) => claimTx(claim),

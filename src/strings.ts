@@ -45,11 +45,45 @@ export interface RealtimeStrings {
   readonly levelError: string;
   /** Accessible name of a dismiss button: `{title}` is the notification title. */
   readonly dismiss: string;
+  /** Accessible name of the toast stack and the inbox list. */
+  readonly notificationsToastsLabel: string;
+  /** Summary of notifications beyond the cap: `{count}`. */
+  readonly notificationsMore: string;
+  /** Times a grouped notification arrived: `{count}`. */
+  readonly notificationsRepeat: string;
+  /** Bell count: `{count}` unread notifications. */
+  readonly notificationsUnread: string;
+  /** Screen-reader marker of an unread item. */
+  readonly notificationUnread: string;
+  /** Accessible name of a mark-read button: `{title}`. */
+  readonly notificationMarkRead: string;
+  /** Accessible name of an archive button: `{title}`. */
+  readonly notificationArchive: string;
+  readonly notificationsMarkAllRead: string;
+  readonly notificationsLoadOlder: string;
+  readonly notificationsLoading: string;
+  readonly notificationsEmpty: string;
+  readonly notificationsError: string;
+  /** Said when marking read or archiving failed and was undone. */
+  readonly notificationsUpdateFailed: string;
+  /** Announcement for several polite notifications at once: `{count}`. */
+  readonly notificationsAnnounceMany: string;
+  /** Announcement for several error notifications at once: `{count}`. */
+  readonly notificationsAnnounceErrors: string;
 
   readonly activityLabel: string;
   readonly activityLoading: string;
   readonly activityEmpty: string;
   readonly activityError: string;
+  /** The activity feed's button that loads the next older page. */
+  readonly activityLoadOlder: string;
+  readonly activityLoadingOlder: string;
+  readonly activityOlderError: string;
+  /** Shown when items are kept but none passes the feed's filters. */
+  readonly activityNoMatch: string;
+  /** Day headings of the activity feed; other days use the date in the element's language. */
+  readonly activityToday: string;
+  readonly activityYesterday: string;
   readonly live: string;
   readonly connecting: string;
   readonly offline: string;
@@ -83,11 +117,32 @@ export const defaultStrings: RealtimeStrings = Object.freeze({
   levelWarning: 'Warning',
   levelError: 'Error',
   dismiss: 'Dismiss notification: {title}',
+  notificationsToastsLabel: 'Notifications',
+  notificationsMore: '+{count} more',
+  notificationsRepeat: '×{count}',
+  notificationsUnread: '{count} unread',
+  notificationUnread: 'Unread',
+  notificationMarkRead: 'Mark as read: {title}',
+  notificationArchive: 'Archive: {title}',
+  notificationsMarkAllRead: 'Mark all as read',
+  notificationsLoadOlder: 'Load older',
+  notificationsLoading: 'Loading notifications…',
+  notificationsEmpty: 'No notifications.',
+  notificationsError: 'Notifications could not be loaded.',
+  notificationsUpdateFailed: 'The change could not be saved and was undone.',
+  notificationsAnnounceMany: '{count} new notifications',
+  notificationsAnnounceErrors: '{count} new errors',
 
   activityLabel: 'Recent activity',
   activityLoading: 'Loading activity…',
   activityEmpty: 'No activity yet.',
   activityError: 'Activity could not be loaded.',
+  activityLoadOlder: 'Load older',
+  activityLoadingOlder: 'Loading older activity…',
+  activityOlderError: 'Older activity could not be loaded.',
+  activityNoMatch: 'No activity matches the filter.',
+  activityToday: 'Today',
+  activityYesterday: 'Yesterday',
   live: 'Live',
   connecting: 'Connecting…',
   offline: 'Offline',
@@ -119,10 +174,31 @@ const french: Partial<RealtimeStrings> = {
   levelWarning: 'Avertissement',
   levelError: 'Erreur',
   dismiss: 'Fermer la notification : {title}',
+  notificationsToastsLabel: 'Notifications',
+  notificationsMore: '+{count} de plus',
+  notificationsRepeat: '×{count}',
+  notificationsUnread: '{count} non lues',
+  notificationUnread: 'Non lue',
+  notificationMarkRead: 'Marquer comme lue : {title}',
+  notificationArchive: 'Archiver : {title}',
+  notificationsMarkAllRead: 'Tout marquer comme lu',
+  notificationsLoadOlder: 'Charger les plus anciennes',
+  notificationsLoading: 'Chargement des notifications…',
+  notificationsEmpty: 'Aucune notification.',
+  notificationsError: 'Les notifications n’ont pas pu être chargées.',
+  notificationsUpdateFailed: 'La modification n’a pas pu être enregistrée et a été annulée.',
+  notificationsAnnounceMany: '{count} nouvelles notifications',
+  notificationsAnnounceErrors: '{count} nouvelles erreurs',
   activityLabel: 'Activité récente',
   activityLoading: 'Chargement de l’activité…',
   activityEmpty: 'Aucune activité pour le moment.',
   activityError: 'Impossible de charger l’activité.',
+  activityLoadOlder: 'Charger l’activité plus ancienne',
+  activityLoadingOlder: 'Chargement de l’activité plus ancienne…',
+  activityOlderError: 'Impossible de charger l’activité plus ancienne.',
+  activityNoMatch: 'Aucune activité ne correspond au filtre.',
+  activityToday: 'Aujourd’hui',
+  activityYesterday: 'Hier',
   live: 'En direct',
   connecting: 'Connexion…',
   offline: 'Hors ligne',

@@ -3,7 +3,7 @@ import type {
   ActivityItem,
   Created,
   NotificationInput,
-  NotificationItem,
+  NotificationPage,
   NotificationReadPayload,
   Page,
 } from '../protocol/index.js';
@@ -18,7 +18,7 @@ export interface PageRequest {
 /** REST calls the elements make, behind an interface so tests and stories can fake them. */
 export interface RealtimeApi {
   listActivities(request?: PageRequest): Promise<Page<ActivityItem>>;
-  listNotifications(request?: PageRequest): Promise<Page<NotificationItem>>;
+  listNotifications(request?: PageRequest): Promise<NotificationPage>;
   publishActivity(input: ActivityInput): Promise<Created>;
   publishNotification(input: NotificationInput): Promise<Created>;
   markNotifications(change: NotificationReadPayload): Promise<void>;

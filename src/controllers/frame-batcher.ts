@@ -66,6 +66,7 @@ export class FrameBatcher<T> implements ReactiveController {
   #waiters: (() => void)[] = [];
   #connected = false;
   #dropped = 0;
+  #touched = false;
 
   constructor(host: ReactiveControllerHost, flush: (items: T[]) => void, options: FrameBatcherOptions = {}) {
     this.#host = host;
@@ -114,13 +115,30 @@ export class FrameBatcher<T> implements ReactiveController {
   flushNow(): void {
     this.#cancel();
     this.#trim(this.#max());
+    const touched = this.#touched;
+    this.#touched = false;
     if (this.#items.length > 0) {
       const items = this.#items;
       this.#items = [];
       this.#flush(items);
       this.#host.requestUpdate();
+    } else if (touched) {
+      this.#host.requestUpdate();
     }
     this.#release();
+  }
+
+  /**
+   * Asks for a render in the next frame, with whatever else the frame flushes: timers (an
+   * announcement, a ticking clock) then never add a second render to a frame.
+   */
+  requestFrame(): void {
+    this.#touched = true;
+    if (!this.#connected) {
+      this.#host.requestUpdate();
+      return;
+    }
+    this.#schedule();
   }
 
   /** Drops what is waiting. */
@@ -149,7 +167,7 @@ export class FrameBatcher<T> implements ReactiveController {
   }
 
   #schedule(): void {
-    if (!this.#connected || this.#handle !== null || this.#items.length === 0) return;
+    if (!this.#connected || this.#handle !== null || (this.#items.length === 0 && !this.#touched)) return;
     this.#handle = this.#scheduler.request(() => {
       this.#handle = null;
       this.flushNow();

@@ -6,15 +6,16 @@ export const RELATIVE_TIME_TICK_MS = 15_000;
 
 // One ticker for the whole page, started by the first host and stopped by the last (ref-counted),
 // so 500 list items and five feeds cost one interval.
-const hosts = new Set<ReactiveControllerHost>();
+// Each host with how it wants to be re-rendered.
+const hosts = new Map<ReactiveControllerHost, () => void>();
 let ticker: ReturnType<typeof globalThis.setInterval> | null = null;
 
 function tick(): void {
-  for (const host of hosts) host.requestUpdate();
+  for (const requestUpdate of hosts.values()) requestUpdate();
 }
 
-function join(host: ReactiveControllerHost): void {
-  hosts.add(host);
+function join(host: ReactiveControllerHost, requestUpdate: () => void): void {
+  hosts.set(host, requestUpdate);
   if (ticker === null) ticker = globalThis.setInterval(tick, RELATIVE_TIME_TICK_MS);
 }
 
@@ -73,14 +74,17 @@ export function formatRelativeTime(ts: number, now: number, lang: string): strin
  */
 export class RelativeTimeController implements ReactiveController {
   readonly #host: ReactiveControllerHost & Element;
+  readonly #requestUpdate: () => void;
 
-  constructor(host: ReactiveControllerHost & Element) {
+  /** `requestUpdate` replaces the host's own (a host that renders once per frame passes its frame request). */
+  constructor(host: ReactiveControllerHost & Element, requestUpdate?: () => void) {
     this.#host = host;
+    this.#requestUpdate = requestUpdate ?? (() => host.requestUpdate());
     host.addController(this);
   }
 
   hostConnected(): void {
-    join(this.#host);
+    join(this.#host, this.#requestUpdate);
   }
 
   hostDisconnected(): void {

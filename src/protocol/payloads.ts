@@ -42,6 +42,8 @@ export interface ActivityPayload {
   readonly action: string;
   readonly target: string;
   readonly link?: string;
+  /** Picture of the user: http, https or relative, like `link`; feeds show initials without it. */
+  readonly avatar?: string;
 }
 
 /** Payload of `presence.update`: a user came, went away or left. */
@@ -141,7 +143,7 @@ export function validateNotificationRead(input: unknown, path = 'payload'): Out<
   return valid({ state, ids: ids as string[] });
 }
 
-/** Validates an `activity.new` payload; unsafe links are dropped, not rejected. */
+/** Validates an `activity.new` payload; unsafe links and avatars are dropped, not rejected. */
 export function validateActivity(input: unknown, path = 'payload'): Out<ActivityPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
   const id = readString(input, 'id', path, { max: 200 });
@@ -150,13 +152,15 @@ export function validateActivity(input: unknown, path = 'payload'): Out<Activity
   const action = readString(input, 'action', path, { max: 500 });
   const target = readString(input, 'target', path, { max: 500 });
   const link = readString(input, 'link', path, { optional: true, max: 2000 });
-  return collect([id, userId, userName, action, target, link], () => ({
+  const avatar = readString(input, 'avatar', path, { optional: true, max: 2000 });
+  return collect([id, userId, userName, action, target, link, avatar], () => ({
     id: id.ok ? id.value! : '',
     ...optional('userId', userId.ok ? userId.value : undefined),
     userName: userName.ok ? userName.value! : '',
     action: action.ok ? action.value! : '',
     target: target.ok ? target.value! : '',
     ...optional('link', link.ok ? safeLink(link.value) : undefined),
+    ...optional('avatar', avatar.ok ? safeLink(avatar.value) : undefined),
   }));
 }
 

@@ -21,6 +21,11 @@ export interface Page<T> {
   readonly next: number | null;
 }
 
+/** A page of notifications; `unread` counts the user's unread ones in the whole log, not just this page. */
+export interface NotificationPage extends Page<NotificationItem> {
+  readonly unread?: number;
+}
+
 /** `POST /api/activities` body. */
 export interface ActivityInput {
   readonly userName: string;
@@ -28,6 +33,8 @@ export interface ActivityInput {
   readonly target: string;
   readonly link?: string;
   readonly userId?: string;
+  /** Picture of the user: http, https or relative. */
+  readonly avatar?: string;
 }
 
 /** `POST /api/notifications` body. */
@@ -65,7 +72,7 @@ export interface DocumentInfo {
   readonly updatedAt: number | null;
 }
 
-/** Validates a `POST /api/activities` body; a bad link is an error here (the publisher should know). */
+/** Validates a `POST /api/activities` body; a bad link or avatar is an error here (the publisher should know). */
 export function validateActivityInput(input: unknown): Validation<ActivityInput> {
   if (!isRecord(input)) return invalid('body', 'body must be a JSON object');
   const userName = readString(input, 'userName', '', { max: 200 });
@@ -81,12 +88,18 @@ export function validateActivityInput(input: unknown): Validation<ActivityInput>
   }
   const userId = readString(input, 'userId', '', { optional: true, max: 200 });
   if (!userId.ok) return userId as Validation<never>;
+  const avatar = readString(input, 'avatar', '', { optional: true, max: 2000 });
+  if (!avatar.ok) return avatar as Validation<never>;
+  if (avatar.value !== undefined && safeLink(avatar.value) === undefined) {
+    return invalid('avatar', 'avatar must be an http, https or relative URL');
+  }
   return valid({
     userName: userName.value!,
     action: action.value!,
     target: target.value!,
     ...optional('link', safeLink(link.value)),
     ...optional('userId', userId.value),
+    ...optional('avatar', safeLink(avatar.value)),
   });
 }
 

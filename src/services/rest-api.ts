@@ -4,7 +4,7 @@ import {
   type ActivityItem,
   type Created,
   type NotificationInput,
-  type NotificationItem,
+  type NotificationPage,
   type NotificationReadPayload,
   type Page,
   type Validation,
@@ -61,12 +61,15 @@ export class RestApi implements RealtimeApi {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  listActivities(request: PageRequest = {}): Promise<Page<ActivityItem>> {
-    return this.#page('activities', request, validateActivityItem);
+  async listActivities(request: PageRequest = {}): Promise<Page<ActivityItem>> {
+    return (await this.#page('activities', request, validateActivityItem)).page;
   }
 
-  listNotifications(request: PageRequest = {}): Promise<Page<NotificationItem>> {
-    return this.#page('notifications', request, validateNotificationItem);
+  async listNotifications(request: PageRequest = {}): Promise<NotificationPage> {
+    const { page, body } = await this.#page('notifications', request, validateNotificationItem);
+    const unread = isRecord(body) ? body['unread'] : undefined;
+    // Optional: other backends may not count; the feed then counts what it holds.
+    return isSafeInteger(unread) && unread >= 0 ? { ...page, unread } : page;
   }
 
   publishActivity(input: ActivityInput): Promise<Created> {
@@ -81,7 +84,11 @@ export class RestApi implements RealtimeApi {
     await this.#call('POST', 'notifications/read', { body: change });
   }
 
-  async #page<T>(path: string, request: PageRequest, item: (input: unknown, path: string) => Validation<T>): Promise<Page<T>> {
+  async #page<T>(
+    path: string,
+    request: PageRequest,
+    item: (input: unknown, path: string) => Validation<T>,
+  ): Promise<{ page: Page<T>; body: unknown }> {
     const query = new URLSearchParams();
     if (request.before !== undefined) query.set('before', String(request.before));
     if (request.limit !== undefined) query.set('limit', String(request.limit));
@@ -89,7 +96,7 @@ export class RestApi implements RealtimeApi {
     const page = validatePage(body, item);
     if (!page.ok) throw new RestError(0, page.issue.field, `invalid ${path} page: ${page.issue.message}`);
     if (page.value.dropped > 0) this.#logger.warn(`rest-api: dropped ${page.value.dropped} invalid ${path} item(s)`);
-    return { items: page.value.items, next: page.value.next };
+    return { page: { items: page.value.items, next: page.value.next }, body };
   }
 
   async #created(path: string, input: object): Promise<Created> {

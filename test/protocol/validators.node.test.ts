@@ -107,6 +107,20 @@ describe('payloads', () => {
     assert.ok(!missing.ok && missing.issue.field === 'payload.target');
   });
 
+  test('activity keeps a safe avatar and drops an unsafe one', () => {
+    const base = { id: 'a', userName: 'Ada', action: 'edited', target: 'doc' };
+    const good = validateActivity({ ...base, avatar: 'https://img.example/ada.png' });
+    assert.ok(good.ok);
+    assert.equal(good.value.avatar, 'https://img.example/ada.png');
+    assert.equal((validateActivity({ ...base, avatar: '/avatars/ada.png' }) as { value: { avatar?: string } }).value.avatar, '/avatars/ada.png');
+    for (const avatar of ['javascript:alert(1)', 'data:image/png;base64,AAAA', '//evil.example/a.png']) {
+      const unsafe = validateActivity({ ...base, avatar });
+      assert.ok(unsafe.ok, avatar);
+      assert.equal('avatar' in unsafe.value, false, avatar);
+    }
+    assert.equal(validateActivity({ ...base, avatar: 7 }).ok, false);
+  });
+
   test('notification.read needs ids or all', () => {
     assert.ok(validateNotificationRead({ state: 'read', all: true }).ok);
     assert.ok(validateNotificationRead({ state: 'seen', ids: ['a'] }).ok);
@@ -133,6 +147,10 @@ describe('REST inputs and pages', () => {
     assert.ok(!missing.ok && missing.issue.field === 'userName');
     const link = validateActivityInput({ userName: 'a', action: 'b', target: 'c', link: 'javascript:alert(1)' });
     assert.ok(!link.ok && link.issue.field === 'link');
+    const avatar = validateActivityInput({ userName: 'a', action: 'b', target: 'c', avatar: 'javascript:alert(1)' });
+    assert.ok(!avatar.ok && avatar.issue.field === 'avatar');
+    const withAvatar = validateActivityInput({ userName: 'a', action: 'b', target: 'c', avatar: '/a.png' });
+    assert.ok(withAvatar.ok && withAvatar.value.avatar === '/a.png');
     const body = validateActivityInput('text');
     assert.ok(!body.ok && body.issue.field === 'body');
   });

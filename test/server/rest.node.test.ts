@@ -44,6 +44,21 @@ describe('REST API', () => {
     await client.close();
   });
 
+  test('POST /api/activities keeps a safe avatar, sends it live and returns it in pages', async () => {
+    const client = await Client.open(t.wsUrl);
+    client.resume();
+    await settle(client);
+    const res = await post(`${t.server.url}/api/activities`, { userName: 'Ada', action: 'joined', target: 'Team', avatar: 'https://img.example/ada.png' });
+    assert.equal(res.status, 201);
+    const created = await json<{ seq: number; id: string }>(res);
+    const event = await client.next('activity.new');
+    assert.equal((event.payload as { avatar?: string }).avatar, 'https://img.example/ada.png');
+    const page = await json<{ items: { seq: number; avatar?: string }[] }>(await fetch(`${t.server.url}/api/activities?limit=1`));
+    assert.equal(page.items[0]!.seq, created.seq);
+    assert.equal(page.items[0]!.avatar, 'https://img.example/ada.png');
+    await client.close();
+  });
+
   test('C12: pages activities newest first with before, limit and next, items shaped { seq, ts, ...payload }', async () => {
     const fresh = await startTemp();
     try {
@@ -78,6 +93,7 @@ describe('REST API', () => {
       ['/api/activities', { action: 'a', target: 'b' }, 'userName'],
       ['/api/activities', { userName: 'a', action: 'b', target: 42 }, 'target'],
       ['/api/activities', { userName: 'a', action: 'b', target: 'c', link: 'javascript:alert(1)' }, 'link'],
+      ['/api/activities', { userName: 'a', action: 'b', target: 'c', avatar: 'javascript:alert(1)' }, 'avatar'],
       ['/api/activities', [1, 2], 'body'],
       ['/api/activities', '{not json', 'body'],
       ['/api/notifications', { level: 'loud', title: 'x' }, 'level'],
@@ -159,6 +175,34 @@ describe('REST API', () => {
       assert.ok((await page('bob')).items.every((i) => !i.read && !i.seen && !i.archived));
       const anonymous = await post(`${base}/api/notifications/read`, { state: 'read', all: true });
       assert.equal(anonymous.status, 401);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  test('counts each user\'s unread notifications over the whole log, past the page limit', async () => {
+    const fresh = await startTemp();
+    try {
+      const base = fresh.server.url;
+      const first = await publishNotification(base, { title: 'one' });
+      await publishNotification(base, { title: 'two' });
+      await publishNotification(base, { title: 'three', to: 'ada' });
+      await publishNotification(base, { title: 'not for ada', to: 'bob' });
+      const unread = async (user?: string) =>
+        (await json<{ items: unknown[]; unread: number }>(
+          await fetch(`${base}/api/notifications?limit=1`, { headers: user ? { 'X-RT-User': user } : {} }),
+        )).unread;
+      assert.equal(await unread('ada'), 3);
+      assert.equal(await unread('bob'), 3);
+      assert.equal(await unread(), 2);
+      await post(`${base}/api/notifications/read`, { state: 'read', ids: [first.id] }, { 'X-RT-User': 'ada' });
+      assert.equal(await unread('ada'), 2);
+      // Seen is not read; archived leaves the count.
+      await post(`${base}/api/notifications/read`, { state: 'seen', all: true }, { 'X-RT-User': 'ada' });
+      assert.equal(await unread('ada'), 2);
+      await post(`${base}/api/notifications/read`, { state: 'archived', all: true }, { 'X-RT-User': 'ada' });
+      assert.equal(await unread('ada'), 0);
+      assert.equal(await unread('bob'), 3);
     } finally {
       await fresh.dispose();
     }

@@ -12,7 +12,7 @@ import type {
   Envelope,
   MessageType,
   NotificationInput,
-  NotificationItem,
+  NotificationPage,
   NotificationPayload,
   NotificationReadPayload,
   Page,
@@ -116,7 +116,10 @@ export function deferred<T>(): Deferred<T> {
  */
 export class FakeApi implements RealtimeApi {
   readonly activityCalls: { request: PageRequest | undefined; reply: Deferred<Page<ActivityItem>> }[] = [];
-  readonly notificationCalls: { request: PageRequest | undefined; reply: Deferred<Page<NotificationItem>> }[] = [];
+  readonly notificationCalls: { request: PageRequest | undefined; reply: Deferred<NotificationPage> }[] = [];
+  /** Every `markNotifications` call; each waits for its `reply` when `holdMarks` is set. */
+  readonly markCalls: { change: NotificationReadPayload; reply: Deferred<void> }[] = [];
+  holdMarks = false;
   readonly published: unknown[] = [];
   /** When set, listActivities answers with this page immediately. */
   autoActivities: Page<ActivityItem> | null = null;
@@ -127,8 +130,8 @@ export class FakeApi implements RealtimeApi {
     if (this.autoActivities) reply.resolve(this.autoActivities);
     return reply.promise;
   }
-  listNotifications(request?: PageRequest): Promise<Page<NotificationItem>> {
-    const reply = deferred<Page<NotificationItem>>();
+  listNotifications(request?: PageRequest): Promise<NotificationPage> {
+    const reply = deferred<NotificationPage>();
     this.notificationCalls.push({ request, reply });
     return reply.promise;
   }
@@ -140,7 +143,12 @@ export class FakeApi implements RealtimeApi {
     this.published.push(input);
     return { seq: this.published.length, id: `n${this.published.length}` };
   }
-  async markNotifications(_change: NotificationReadPayload): Promise<void> {}
+  markNotifications(change: NotificationReadPayload): Promise<void> {
+    const reply = deferred<void>();
+    this.markCalls.push({ change, reply });
+    if (!this.holdMarks) reply.resolve();
+    return reply.promise;
+  }
 }
 
 /** A provider element for tests: hands down whatever the test assigns, and follows changes. */
