@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 import { realtimeServerPlugin } from './test/support/server-plugin.mjs';
 import { cdpPlugin } from './test/support/cdp-plugin.mjs';
+import { sharedServerPlugin } from './test/support/shared-server-plugin.mjs';
 import { chromePath } from './scripts/chrome-path.mjs';
 
 // Lets the server plugin import the TypeScript reference server.
@@ -14,7 +15,7 @@ export default {
   files: ['test/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
   // Chromium runs neither standard decorators nor `accessor`: lower everything to ES2022.
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), realtimeServerPlugin(), cdpPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), realtimeServerPlugin(), cdpPlugin(), sharedServerPlugin()],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -39,7 +39,7 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Events kept in the log, default 10_000. */
   retain?: number;
-  /** Serves this directory at `/` and `<repo>/dist` at `/dist/`. */
+  /** Serves this directory at `/`, `<repo>/dist` at `/dist/` and `<repo>/examples` at `/examples/`. */
   staticDir?: string;
   /** Where `/dist/` comes from; default `<repo>/dist`. */
   distDir?: string;
@@ -70,6 +70,24 @@ export interface RunningServer {
   host: string;
   /** Closes sockets (1001), streams, the port and the database, within about a second. */
   close(): Promise<void>;
+  /**
+   * In-process publish for benches and tests: appends to the log and fans out exactly as the
+   * REST publish routes do, minus HTTP, validation and idempotency. `payload.id` (if a string)
+   * becomes the item id. Returns the event's seq.
+   */
+  publish(type: string, payload: Record<string, unknown>, to?: string | null): number;
+  /**
+   * `publish` for many events in one SQLite transaction (one commit instead of one per event, so a
+   * bench can sustain 10,000 events a second); each is still fanned out in order as it is appended.
+   * Returns their seqs.
+   */
+  publishBatch(events: readonly { type: string; payload: Record<string, unknown>; to?: string | null }[]): number[];
+  /**
+   * Connections open right now: `/ws` sockets and `GET /api/events` streams (from the upgrade or
+   * request until the socket or response closes). For tests and benches, e.g. counting how many
+   * connections a browser's tabs hold.
+   */
+  connections(): { websocket: number; sse: number };
 }
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,10 +122,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const mounts: StaticMount[] = options.staticDir
     ? [
         { prefix: '/dist/', dir: options.distDir ?? path.join(REPO_ROOT, 'dist') },
+        { prefix: '/examples/', dir: path.join(REPO_ROOT, 'examples') },
         { prefix: '/', dir: options.staticDir },
       ]
     : [];
   const context = { hub, store, access, tickets, mids, collab, sse, log };
+  // Counted here, outside the endpoints, so the count covers every way a connection ends.
+  const live = { websocket: new Set<unknown>(), sse: new Set<unknown>() };
+  const track = (set: Set<unknown>, item: { once(event: 'close', listener: () => void): unknown }): void => {
+    set.add(item);
+    item.once('close', () => set.delete(item));
+  };
 
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
@@ -125,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const headers = corsHeaders(req);
     try {
       if (isApiPath(url.pathname)) {
+        if (url.pathname === '/api/events' && req.method === 'GET') track(live.sse, res);
         if (!access.originAllowed(req)) throw new HttpError(403, 'origin not allowed');
         if (block.sse && url.pathname === '/api/events' && req.method !== 'OPTIONS') {
           log('sse refused status=503 reason=blocked');
@@ -166,6 +192,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         refuseUpgrade(socket, 503, 'Service Unavailable');
         return;
       }
+      track(live.websocket, socket);
       gateway.handleUpgrade(req, socket, head, url);
       return;
     }
@@ -232,5 +259,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url: `http://${formatHost(host)}:${port}`, port, host, close };
+  const publish = (type: string, payload: Record<string, unknown>, to: string | null = null): number =>
+    hub.publish({ type, payload, to, itemId: typeof payload.id === 'string' ? payload.id : null }).seq;
+
+  const publishBatch = store.db.transaction((events: readonly { type: string; payload: Record<string, unknown>; to?: string | null }[]): number[] =>
+    events.map((event) => publish(event.type, event.payload, event.to ?? null)),
+  );
+
+  const connections = () => ({ websocket: live.websocket.size, sse: live.sse.size });
+
+  return { url: `http://${formatHost(host)}:${port}`, port, host, close, publish, publishBatch: (events) => publishBatch(events), connections };
 }

@@ -18,3 +18,26 @@ export { NotificationFeed } from './elements/notification-feed/notification-feed
 export { ActivityFeed } from './elements/activity-feed/activity-feed.js';
 export { CollaborativeEditor } from './elements/collaborative-editor/collaborative-editor.js';
 export * from './elements/collaborative-editor/collaborative-editor.strings.js';
+export * from './services/tab-sync.js';
+export * from './services/auth-sync.js';
+export * from './services/worker-pool.js';
+export * from './services/leader.js';
+export * from './services/shared-connection.js';
+export {
+  type AggregateGroup,
+  type AggregateOp,
+  type AggregateResult,
+  type AggregateSpec,
+  type FilterClause,
+  type FilterOp,
+  type FilterSpec,
+  type NumericArray,
+  type Primitive,
+  type SortDirection,
+  type SortKey,
+  type SortSpec,
+  DataSpecError,
+  validateAggregate,
+  validateFilter,
+  validateSort,
+} from './workers/data-ops.js';

@@ -5,12 +5,15 @@ import type { RealtimeApi } from '../../context/api.js';
 import type { CollabService } from '../../context/collab.js';
 import { type RealtimeUser, apiContext, collabContext, connectionContext, userContext } from '../../context/keys.js';
 import { RealtimeErrorEvent } from '../../events/realtime-error-event.js';
+import { RealtimeLogoutEvent } from '../../events/realtime-logout-event.js';
 import { RealtimeStateChangeEvent } from '../../events/realtime-state-change-event.js';
 import { CollabClient } from '../../services/collab-client.js';
 import { FallbackConnection } from '../../services/fallback-connection.js';
 import { RestApi } from '../../services/rest-api.js';
+import { SharedConnection } from '../../services/shared-connection.js';
 import { resolveUrl } from '../../services/urls.js';
 import { type ConnectionState, IDLE_STATUS, type RealtimeConnection, type RealtimeErrorDetail, type TokenGetter, type Transport, type Unsubscribe } from '../../services/types.js';
+import { ProviderAuth } from './provider-auth.js';
 import { realtimeProviderStyles } from './realtime-provider.styles.js';
 import { storedUser } from './user.js';
 
@@ -24,8 +27,11 @@ export interface RealtimeServiceConfig {
   readonly api: string;
   /** y-websocket base (`ws:` or `wss:`); the document id is appended. */
   readonly collab: string;
+  /** Already wrapped in the cross-tab refresh (see `ProviderAuth`). */
   readonly getToken: TokenGetter | undefined;
   readonly user: RealtimeUser;
+  /** One connection for every tab of the browser (the `shared` attribute). */
+  readonly shared: boolean;
 }
 
 /** The services a provider hands down, and how to stop them. */
@@ -40,7 +46,7 @@ export interface RealtimeServices {
 }
 
 
-const INPUT_KEYS = ['url', 'events', 'api', 'collab', 'getToken', 'user'] as const;
+const INPUT_KEYS = ['url', 'events', 'api', 'collab', 'getToken', 'user', 'shared'] as const;
 type InputKey = (typeof INPUT_KEYS)[number];
 
 /**
@@ -51,6 +57,18 @@ type InputKey = (typeof INPUT_KEYS)[number];
  * exceptions thrown into the page. Without a `user`, a guest user is generated once and kept in
  * `localStorage` (`realtime-elements.user`).
  *
+ * With `shared`, the tabs of the browser that show a provider with the same `url` and user share
+ * one connection: one tab (elected through Web Locks) holds it and relays everything to the others,
+ * and when that tab closes another takes over and resumes where it stopped, nothing lost or
+ * doubled. Without Web Locks every tab keeps its own connection.
+ *
+ * Providers with the same `api`, in any tab, also share authentication (with or without
+ * `shared`): tokens that expire in several tabs at once are refreshed once (one tab's `getToken`
+ * is asked with `{ refresh: true }`, the others take its answer, and that token is the one every
+ * tab uses until the next refresh), and `logout()` in any tab closes every such provider's
+ * connection in every tab, each of which fires `realtime-logout`. The kit never navigates; the
+ * page decides what a logout shows.
+ *
  * @summary Connects the page and hands the connection to the elements inside it.
  *
  * @tagname realtime-provider
@@ -59,6 +77,7 @@ type InputKey = (typeof INPUT_KEYS)[number];
  * @attr {string} events - Server-Sent Events endpoint for the fallback transport (handed to `createServices`). Default `/api/events`.
  * @attr {string} api - REST base including `/api`. Default `/api`.
  * @attr {string} collab - y-websocket base for `<collaborative-editor>`; `http(s)` becomes `ws(s)`. Default `/collab`.
+ * @attr {boolean} shared - One connection per browser instead of one per tab (see above). Default off.
  * @attr {ConnectionState} state - Reflected, read-only: the primary connection's state.
  * @attr {Transport} transport - Reflected, read-only: `websocket`, `sse` or `polling`.
  *
@@ -68,6 +87,7 @@ type InputKey = (typeof INPUT_KEYS)[number];
  *
  * @fires {RealtimeErrorEvent} realtime-error - A service reported a problem. Bubbles, composed.
  * @fires {RealtimeStateChangeEvent} realtime-state-change - The connection's state or transport changed. Bubbles.
+ * @fires {RealtimeLogoutEvent} realtime-logout - This tab or another called `logout()`; the connection is closed. Bubbles, composed.
  *
  * @slot - The page content that uses the services.
  */
@@ -85,6 +105,9 @@ export class RealtimeProvider extends LitElement {
 
   /** y-websocket base for the editor. */
   @property() collab = '/collab';
+
+  /** One connection for every tab of the browser; the tabs elect which one holds it. */
+  @property({ type: Boolean }) shared = false;
 
   /** Asked for an access token before every attempt. */
   @property({ attribute: false }) getToken: TokenGetter | undefined = undefined;
@@ -104,6 +127,7 @@ export class RealtimeProvider extends LitElement {
   readonly #userProvider = new ContextProvider(this, { context: userContext, initialValue: undefined });
 
   #services: RealtimeServices | null = null;
+  #auth: ProviderAuth | null = null;
   // What the running (or failed) services were built from; a change restarts them.
   #inputs: Pick<RealtimeProvider, InputKey> | null = null;
   #subscriptions: Unsubscribe[] = [];
@@ -111,6 +135,21 @@ export class RealtimeProvider extends LitElement {
   /** The connection handed down, while the provider is in the page. */
   get connection(): RealtimeConnection | undefined {
     return this.#services?.connection;
+  }
+
+  /**
+   * Logs every tab of the origin out: every provider in every tab closes its connection and fires
+   * `realtime-logout` (this one included). Nothing navigates.
+   */
+  logout(reason: string | null = null): void {
+    if (this.#auth) {
+      this.#auth.logout(reason);
+      return;
+    }
+    // Not connected: still tell the other tabs.
+    const auth = new ProviderAuth({ name: this.#authName(), getToken: undefined, onLogout: () => {} });
+    auth.logout(reason);
+    auth.close();
   }
 
   override connectedCallback(): void {
@@ -143,13 +182,18 @@ export class RealtimeProvider extends LitElement {
    */
   protected createServices(config: RealtimeServiceConfig): RealtimeServices {
     // WebSocket first; SSE (+ POST /api/messages) and then polling when it cannot connect.
-    const connection = new FallbackConnection({
-      url: config.url,
-      events: config.events,
-      api: config.api,
-      user: config.user,
-      ...(config.getToken ? { getToken: config.getToken } : {}),
-    });
+    const live = (cursor: string | null) =>
+      new FallbackConnection({
+        url: config.url,
+        events: config.events,
+        api: config.api,
+        user: config.user,
+        ...(config.getToken ? { getToken: config.getToken } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+    const connection = config.shared
+      ? new SharedConnection({ name: `rt-shared:${config.url}|${config.user.id}`, create: live, userId: config.user.id })
+      : live(null);
     const api = new RestApi({
       base: config.api,
       userId: config.user.id,
@@ -165,7 +209,16 @@ export class RealtimeProvider extends LitElement {
     };
   }
 
-  #readConfig(): RealtimeServiceConfig | null {
+  /** Tabs whose providers use the same REST base share logins and logouts. */
+  #authName(): string {
+    try {
+      return `rt-auth:${resolveUrl(this.api || '/api', this.ownerDocument.baseURI, 'http').href.replace(/\/+$/, '')}`;
+    } catch {
+      return 'rt-auth';
+    }
+  }
+
+  #readConfig(getToken: TokenGetter | undefined): RealtimeServiceConfig | null {
     const base = this.ownerDocument.baseURI;
     try {
       return {
@@ -173,7 +226,8 @@ export class RealtimeProvider extends LitElement {
         events: resolveUrl(this.events || '/api/events', base, 'http').href,
         api: resolveUrl(this.api || '/api', base, 'http').href.replace(/\/+$/, ''),
         collab: resolveUrl(this.collab || '/collab', base, 'ws').href.replace(/\/+$/, ''),
-        getToken: this.getToken,
+        getToken,
+        shared: this.shared,
         // Read lazily here, never at import: storage may be unavailable or differ per frame.
         user: this.user ?? storedUser(),
       };
@@ -184,8 +238,10 @@ export class RealtimeProvider extends LitElement {
   }
 
   #start(): void {
-    this.#inputs = { url: this.url, events: this.events, api: this.api, collab: this.collab, getToken: this.getToken, user: this.user };
-    const config = this.#readConfig();
+    this.#inputs = { url: this.url, events: this.events, api: this.api, collab: this.collab, getToken: this.getToken, user: this.user, shared: this.shared };
+    const auth = new ProviderAuth({ name: this.#authName(), getToken: this.getToken, onLogout: (reason, local) => this.#onLogout(reason, local) });
+    this.#auth = auth;
+    const config = this.#readConfig(auth.getToken);
     if (!config) {
       this.#setState('failed', this.transport);
       return;
@@ -222,6 +278,8 @@ export class RealtimeProvider extends LitElement {
     const services = this.#services;
     this.#services = null;
     this.#inputs = null;
+    this.#auth?.close();
+    this.#auth = null;
     if (services) {
       try {
         services.close();
@@ -242,6 +300,16 @@ export class RealtimeProvider extends LitElement {
     this.transport = transport;
     const status = this.#services?.connection.status ?? IDLE_STATUS;
     const event = new RealtimeStateChangeEvent({ ...status, state, transport }, previous);
+    this.dispatchEvent(event);
+  }
+
+  #onLogout(reason: string | null, local: boolean): void {
+    try {
+      this.#services?.close();
+    } catch (error) {
+      this.#report({ kind: 'transport', message: String(error) });
+    }
+    const event = new RealtimeLogoutEvent(reason, local);
     this.dispatchEvent(event);
   }
 
