@@ -15,9 +15,12 @@
  * The document's text lives in the shared type `doc.getText('content')` (see
  * {@link COLLAB_TEXT_NAME}); `getDocument` reads that type.
  *
- * Storage: every update is appended to `collab_updates` as it is applied, synchronously (so a
- * `stored` answer that follows it on the socket is true). When a document has gathered many rows
- * they are replaced by one snapshot (`Y.encodeStateAsUpdate`).
+ * Per tick: updates are applied to the room's doc as they arrive, and everything applied within
+ * one turn of the event loop is merged into one row in `collab_updates` and one fan-out message
+ * (see `flush`). Ten clients typing at once thus cost each peer one message per tick instead of
+ * one per keystroke. A `stored` answer waits for that tick's row to be written, so it never
+ * claims more than is on disk. When a document has gathered many rows they are replaced by one
+ * snapshot (`Y.encodeStateAsUpdate`).
  */
 import type Database from 'better-sqlite3';
 import type { WebSocket, RawData } from 'ws';
@@ -30,6 +33,8 @@ import { COLLAB_TEXT_NAME, CollabMessageType, type DocumentInfo } from '../src/p
 
 /** Rows per document after which its updates are merged into one snapshot row. */
 const COMPACT_AFTER_ROWS = 200;
+/** Updates in one tick up to which they are merged; above, the doc's diff is cheaper. */
+const MERGE_AT_MOST = 16;
 /** How often dead sockets are looked for (a ping without a pong by the next round closes them). */
 const PING_INTERVAL_MS = 30_000;
 /** ws readyState OPEN, without importing the ws runtime. */
@@ -59,6 +64,14 @@ interface Room {
   readonly sockets: Map<WebSocket, Set<number>>;
   rows: number;
   updatedAt: number | null;
+  /** Updates applied since the last flush, each with the socket it came from. */
+  pending: Array<{ readonly update: Uint8Array; readonly origin: unknown }>;
+  /** State vector at the last flush: the tick's diff starts there. */
+  flushedVector: Uint8Array;
+  /** `stored` answers held until the pending updates are written. */
+  acks: Array<{ readonly socket: WebSocket; readonly message: Uint8Array }>;
+  /** The scheduled flush, if any. */
+  flushHandle: ReturnType<typeof setImmediate> | null;
   /** Detaches the doc and awareness listeners. */
   readonly dispose: () => void;
 }
@@ -129,6 +142,46 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
     for (const socket of room.sockets.keys()) if (socket !== except) send(socket, message);
   }
 
+  function syncUpdateMessage(update: Uint8Array): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, CollabMessageType.sync);
+    syncProtocol.writeUpdate(encoder, update);
+    return encoding.toUint8Array(encoder);
+  }
+
+  /**
+   * Sends the tick's updates as one message to every socket but the one that sent them all,
+   * writes them as one row, then sends the `stored` answers that waited for the row. A few updates are
+   * merged (`Y.mergeUpdates`); many (ten people typing at once) are replaced by the doc's diff
+   * since the last flush (`Y.encodeStateAsUpdate` against the state vector of then), one pass
+   * over the new structs and much cheaper than merging hundreds of small updates, though it
+   * carries the whole delete set. A socket that sent part of the tick gets its own structs back
+   * too; Yjs skips what it already has.
+   */
+  function flush(room: Room): void {
+    if (room.flushHandle !== null) clearImmediate(room.flushHandle);
+    room.flushHandle = null;
+    const pending = room.pending;
+    room.pending = [];
+    if (pending.length > 0) {
+      const tick =
+        pending.length === 1
+          ? pending[0]!.update
+          : pending.length <= MERGE_AT_MOST
+            ? Y.mergeUpdates(pending.map((entry) => entry.update))
+            : Y.encodeStateAsUpdate(room.doc, room.flushedVector);
+      room.flushedVector = Y.encodeStateVector(room.doc);
+      // Peers first (storing is not on the way from one screen to another), then the row.
+      const origin = pending[0]!.origin;
+      const onlyFrom = pending.every((entry) => entry.origin === origin) ? origin : undefined;
+      broadcast(room, syncUpdateMessage(tick), onlyFrom);
+      insertUpdate.run(room.id, tick, room.updatedAt ?? Date.now());
+      room.rows += 1;
+      if (room.rows > compactAfter) compactRoom(room);
+    }
+    for (const { socket, message } of room.acks.splice(0)) send(socket, message);
+  }
+
   function openRoom(id: string): Room {
     const existing = rooms.get(id);
     if (existing) return existing;
@@ -146,24 +199,22 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
       sockets: new Map(),
       rows: loaded.rows,
       updatedAt: loaded.updatedAt,
+      pending: [],
+      flushedVector: Y.encodeStateVector(doc),
+      acks: [],
+      flushHandle: null,
       dispose: () => {
         doc.off('update', onUpdate);
         awareness.off('update', onAwareness);
       },
     };
 
-    // Every applied update: persist it, then fan it out to the other sockets of the room.
+    // Every applied update waits for the end of the tick, to be stored and fanned out merged.
     const onUpdate = (update: Uint8Array, origin: unknown): void => {
       if (origin === LOAD_ORIGIN) return;
-      const ts = Date.now();
-      insertUpdate.run(id, update, ts);
-      room.rows += 1;
-      room.updatedAt = ts;
-      if (room.rows > compactAfter) compactRoom(room);
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, CollabMessageType.sync);
-      syncProtocol.writeUpdate(encoder, update);
-      broadcast(room, encoding.toUint8Array(encoder), origin);
+      room.pending.push({ update, origin });
+      room.updatedAt = Date.now();
+      room.flushHandle ??= setImmediate(() => flush(room));
     };
     doc.on('update', onUpdate);
 
@@ -182,6 +233,8 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
       encoding.writeVarUint(encoder, CollabMessageType.awareness);
       encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
       broadcast(room, encoding.toUint8Array(encoder), origin);
+      // A client that comes back may reuse its clock: forget the clocks of those who left.
+      for (const clientId of change.removed) awareness.meta.delete(clientId);
     };
     awareness.on('update', onAwareness);
 
@@ -192,6 +245,7 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
   /** Frees a room whose last socket left; its state is already stored. */
   function closeRoom(room: Room): void {
     if (rooms.get(room.id) !== room) return;
+    flush(room);
     rooms.delete(room.id);
     room.dispose();
     compactRoom(room);
@@ -224,11 +278,15 @@ export function createCollabRooms(options: CollabRoomsOptions): CollabRooms {
         return encoding.toUint8Array(encoder);
       }
       case CollabMessageType.stored: {
-        // Frames are handled in order and stored synchronously: everything before this is saved.
+        // Frames are handled in order: once the tick's updates are written, everything before
+        // this frame is saved. With nothing waiting, that is already true.
         const counter = decoding.readVarUint(decoder);
         encoding.writeVarUint(encoder, CollabMessageType.stored);
         encoding.writeVarUint(encoder, counter);
-        return encoding.toUint8Array(encoder);
+        const answer = encoding.toUint8Array(encoder);
+        if (room.pending.length === 0) return answer;
+        room.acks.push({ socket, message: answer });
+        return null;
       }
       default:
         return null; // unknown types are ignored, as y-websocket servers do

@@ -15,6 +15,11 @@ export interface CollabStatus {
   readonly state: CollabSyncState;
   /** True while the socket is open. */
   readonly connected: boolean;
+  /**
+   * Local changes not yet confirmed: not yet stored (a server with the `stored` extension), or not
+   * yet sent (a plain y-websocket peer, which confirms nothing). Absent means 0.
+   */
+  readonly unsaved?: number;
 }
 
 /** One person in a shared document, as its awareness state says. */

@@ -41,7 +41,10 @@ export class CollabSession implements CollabSessionLike {
   /** Local changes made so far, and the highest count the server confirmed as stored. */
   #changes = 0;
   #stored = 0;
+  /** Changes made by the last time the session was connected and synced (for plain peers). */
+  #delivered = 0;
   #storedSupported = false;
+  #markerQueued = false;
   readonly #teardown: Array<() => void> = [];
 
   constructor(options: CollabSessionOptions) {
@@ -72,8 +75,16 @@ export class CollabSession implements CollabSessionLike {
     };
 
     const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
-      if (status === 'connected') this.#set('syncing', true);
-      else if (status === 'disconnected') this.#set('offline', false);
+      if (status === 'connected') {
+        // Peers and the server forgot us with the last socket but remember our awareness clock,
+        // and refuse a state with a clock they have seen: a fresh clock makes presence come back
+        // at once instead of at the next 15 s renewal.
+        const local = this.awareness.getLocalState();
+        if (local) this.awareness.setLocalState({ ...local });
+        this.#set('syncing', true);
+      } else if (status === 'disconnected') {
+        this.#set('offline', false);
+      }
       // 'connecting' keeps the current state: a retry after a drop still reads as offline.
     };
     const onClose = (): void => {
@@ -87,10 +98,25 @@ export class CollabSession implements CollabSessionLike {
     const onUpdate = (_update: Uint8Array, origin: unknown): void => {
       if (origin === provider) return;
       this.#changes += 1;
-      // The provider's own update handler ran first, so the marker follows the update on the wire.
-      this.#sendStoredMarker();
+      // One marker after a burst of changes (a paste, a remote merge, an undo of many steps): at
+      // the end of this task, after the provider sent every update, so it follows them on the wire.
+      if (!this.#markerQueued) {
+        this.#markerQueued = true;
+        queueMicrotask(() => {
+          this.#markerQueued = false;
+          if (this.#status.state !== 'closed') this.#sendStoredMarker();
+        });
+      }
       this.#refresh();
     };
+    // Forget the clock of people who left (or whom a dropped socket removed), so their state is
+    // taken again when they come back, even from a client that rejoins with the same clock.
+    const onAwarenessChange = ({ removed }: { removed: number[] }): void => {
+      for (const clientId of removed) if (clientId !== this.awareness.clientID) this.awareness.meta.delete(clientId);
+    };
+    // On 'update', after the provider's own handler (registered first) has sent the removal.
+    this.awareness.on('update', onAwarenessChange);
+    this.#teardown.push(() => this.awareness.off('update', onAwarenessChange));
     provider.on('status', onStatus);
     this.#teardown.push(() => provider.off('status', onStatus));
     provider.on('connection-close', onClose);
@@ -105,6 +131,14 @@ export class CollabSession implements CollabSessionLike {
 
   get status(): CollabStatus {
     return this.#status;
+  }
+
+  /**
+   * Local changes not yet confirmed: with our server, those it has not confirmed as stored; with
+   * a plain y-websocket peer (which confirms nothing), those made while not connected and synced.
+   */
+  get unsaved(): number {
+    return Math.max(0, this.#changes - (this.#storedSupported ? this.#stored : this.#delivered));
   }
 
   /** The y-websocket provider, for pages that need its lower-level events. */
@@ -156,7 +190,13 @@ export class CollabSession implements CollabSessionLike {
 
   /** Recomputes the state while connected: syncing, synced, or saved. */
   #refresh(): void {
-    if (!this.#provider.wsconnected) return;
+    if (!this.#provider.wsconnected) {
+      // An offline change still changes the unsaved count.
+      if (this.#status.state !== 'closed') this.#set(this.#status.state, this.#status.connected);
+      return;
+    }
+    // Connected and synced: the provider sends each change as it is made.
+    if (this.#provider.synced) this.#delivered = this.#changes;
     if (!this.#provider.synced) this.#set('syncing', true);
     else if (this.#storedSupported && this.#stored >= this.#changes) this.#set('saved', true);
     else this.#set('synced', true);
@@ -164,8 +204,10 @@ export class CollabSession implements CollabSessionLike {
 
   #set(state: CollabSyncState, connected: boolean): void {
     if (this.#status.state === 'closed') return;
-    if (this.#status.state === state && this.#status.connected === connected) return;
-    this.#status = Object.freeze({ state, connected });
+    const unsaved = state === 'closed' ? 0 : this.unsaved;
+    const current = this.#status;
+    if (current.state === state && current.connected === connected && (current.unsaved ?? 0) === unsaved) return;
+    this.#status = Object.freeze({ state, connected, unsaved });
     this.#events.emit('status', this.#status);
   }
 }

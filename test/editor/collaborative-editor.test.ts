@@ -127,16 +127,20 @@ describe('<collaborative-editor>', () => {
     expect([b.textarea.selectionStart, b.textarea.selectionEnd]).to.deep.equal([0, 5]);
   });
 
-  it('lists the other people with a colour dot and their name, and drops them when they leave', async () => {
+  it('lists the other people with an avatar in their colour and their name, and drops them when they leave', async () => {
     const id = newDocId();
     const a = await mount(id, user('Ada', '#b91c1c'));
-    const b = await mount(id, user('Bob', '#1d4ed8'));
+    const b = await mount(id, user('Bob Marley', '#1d4ed8'));
     await waitUntil(() => a.editor.peers.length === 1, 'Ada sees Bob');
     await a.editor.updateComplete;
     const peer = a.editor.shadowRoot!.querySelector('[part="peer"]')!;
-    expect(peer.textContent!.trim()).to.equal('Bob');
-    expect(peer.querySelector('.dot')).to.exist;
-    expect(getComputedStyle(peer.querySelector('.dot')!).backgroundColor).to.equal('rgb(29, 78, 216)');
+    const avatar = peer.querySelector('[part="avatar"]')!;
+    expect(avatar.textContent!.trim()).to.equal('BM');
+    expect(avatar.getAttribute('aria-hidden')).to.equal('true');
+    expect(peer.querySelector('[part="peer-name"]')!.textContent).to.equal('Bob Marley');
+    expect(getComputedStyle(avatar).backgroundColor).to.equal('rgb(29, 78, 216)');
+    // White on this dark blue, for contrast.
+    expect(getComputedStyle(avatar).color).to.equal('rgb(255, 255, 255)');
 
     b.provider.remove();
     await waitUntil(() => a.editor.peers.length === 0, 'Bob left');

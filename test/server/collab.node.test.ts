@@ -296,8 +296,114 @@ describe('collab rooms (server/collab.ts)', () => {
     a.onStatus((status) => seen.push(status.state));
     a.destroy();
     assert.deepEqual(seen, ['closed']);
-    assert.deepEqual(a.status, { state: 'closed', connected: false });
+    assert.deepEqual(a.status, { state: 'closed', connected: false, unsaved: 0 });
     a.destroy(); // twice is harmless
+  });
+
+  test('presence comes back within a second after a socket drops and reconnects while the server stays up', async () => {
+    const harness = await startRooms(tempDbPath());
+    const a = open(harness, 'doc-10', 'Ada');
+    const b = new CollabSession({
+      url: harness.url,
+      documentId: 'doc-10',
+      user: { id: 'u-Bob', name: 'Bob', color: '#336699' },
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      maxBackoffTime: 100,
+    });
+    cleanups.push(() => b.destroy());
+    await Promise.all([peersAre(a, 1), peersAre(b, 1)]);
+
+    // Bob's socket drops (a network blip): Ada sees him leave at once.
+    b.provider.ws?.close();
+    await peersAre(a, 0);
+    await stateIs(b, 'syncing', 'synced', 'saved');
+    const reconnected = performance.now();
+    // Both sides remember Bob's awareness clock; without a fresh one his state would be refused
+    // until its 15 s renewal.
+    await Promise.all([peersAre(a, 1), peersAre(b, 1)]);
+    const elapsed = performance.now() - reconnected;
+    assert.ok(elapsed < 1000, `presence back after ${elapsed.toFixed(0)} ms`);
+  });
+
+  test('updates from many clients arriving together are merged per tick: fewer rows and fewer messages than updates', async () => {
+    const harness = await startRooms(tempDbPath());
+    const docs = Array.from({ length: 4 }, () => new Y.Doc());
+    const sockets = await Promise.all(docs.map(() => rawClient(harness, 'doc-11')));
+    // Count the sync updates (type 0, step 2 = update) each raw socket receives.
+    const received = sockets.map(() => 0);
+    sockets.forEach((socket, i) =>
+      socket.on('message', (data: Buffer) => {
+        const decoder = decoding.createDecoder(new Uint8Array(data));
+        if (decoding.readVarUint(decoder) !== 0) return;
+        if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsUpdate) return;
+        received[i]! += 1;
+        Y.applyUpdate(docs[i]!, decoding.readVarUint8Array(decoder), 'server');
+      }),
+    );
+    const rowsBefore = (harness.db.prepare('SELECT COUNT(*) AS n FROM collab_updates WHERE doc = ?').get('doc-11') as { n: number }).n;
+    // Each client sends five updates, all written before the server reads any of them.
+    docs.forEach((doc, i) => {
+      doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin === 'server') return;
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, 0);
+        syncProtocol.writeUpdate(encoder, update);
+        sockets[i]!.send(encoding.toUint8Array(encoder));
+      });
+      for (let k = 0; k < 5; k++) doc.getText('content').insert(0, String.fromCharCode(97 + i));
+    });
+    const expected = () => harness.rooms.getDocument('doc-11').text.length === 20;
+    await until(expected, (notify) => {
+      const timer = setInterval(notify, 5);
+      return () => clearInterval(timer);
+    }, 'all 20 inserts on the server');
+    await until(
+      () => docs.every((doc) => doc.getText('content').toString() === harness.rooms.getDocument('doc-11').text),
+      (notify) => {
+        const timer = setInterval(notify, 5);
+        return () => clearInterval(timer);
+      },
+      'every client converged',
+    );
+    const rows = (harness.db.prepare('SELECT COUNT(*) AS n FROM collab_updates WHERE doc = ?').get('doc-11') as { n: number }).n;
+    // 20 updates arrived; ticks merged them (the exact split depends on how the socket reads go).
+    assert.ok(rows - rowsBefore < 20, `${rows - rowsBefore} rows for 20 updates`);
+    for (const [i, count] of received.entries()) {
+      assert.ok(count < 15, `client ${i} got ${count} messages for the 15 updates of the others`);
+    }
+    for (const socket of sockets) socket.close();
+    for (const doc of docs) doc.destroy();
+  });
+
+  test('a "stored" answer waits until the tick\'s updates are written', async () => {
+    const harness = await startRooms(tempDbPath());
+    const raw = await rawClient(harness, 'doc-12');
+    const doc = new Y.Doc();
+    cleanups.push(() => doc.destroy());
+    let rowsAtAnswer = -1;
+    const answered = new Promise<void>((resolve) => {
+      raw.on('message', (data: Buffer) => {
+        const decoder = decoding.createDecoder(new Uint8Array(data));
+        if (decoding.readVarUint(decoder) !== 100) return;
+        assert.equal(decoding.readVarUint(decoder), 7);
+        rowsAtAnswer = (harness.db.prepare('SELECT COUNT(*) AS n FROM collab_updates WHERE doc = ?').get('doc-12') as { n: number }).n;
+        resolve();
+      });
+    });
+    doc.on('update', (update: Uint8Array) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 0);
+      syncProtocol.writeUpdate(encoder, update);
+      raw.send(encoding.toUint8Array(encoder));
+    });
+    doc.getText('content').insert(0, 'kept');
+    const marker = encoding.createEncoder();
+    encoding.writeVarUint(marker, 100);
+    encoding.writeVarUint(marker, 7);
+    raw.send(encoding.toUint8Array(marker));
+    await answered;
+    assert.equal(rowsAtAnswer, 1);
+    raw.close();
   });
 
   test('close() closes the sockets with 1001 and frees the rooms', async () => {

@@ -18,6 +18,12 @@ export interface CollabEditorStrings {
   readonly collaboratorsLabel: string;
   /** Shown for a person whose awareness state has no name. */
   readonly anonymous: string;
+  /** One local change the server has not confirmed as stored yet. */
+  readonly unsavedOne: string;
+  /** Several unconfirmed changes: `{count}` is their number. */
+  readonly unsavedOther: string;
+  /** A state with the unsaved count: `{status}` and `{unsaved}`. */
+  readonly statusWithUnsaved: string;
 }
 
 /** English, the fallback for every language and every missing key. */
@@ -32,6 +38,9 @@ export const defaultCollabEditorStrings: CollabEditorStrings = Object.freeze({
   editorLabel: 'Shared document',
   collaboratorsLabel: 'Also editing',
   anonymous: 'Anonymous',
+  unsavedOne: '1 change not saved yet',
+  unsavedOther: '{count} changes not saved yet',
+  statusWithUnsaved: '{status} · {unsaved}',
 });
 
 const tables = new Map<string, Partial<CollabEditorStrings>>([
@@ -49,6 +58,9 @@ const tables = new Map<string, Partial<CollabEditorStrings>>([
       editorLabel: 'Document partagé',
       collaboratorsLabel: 'Modifient aussi',
       anonymous: 'Anonyme',
+      unsavedOne: '1 modification pas encore enregistrée',
+      unsavedOther: '{count} modifications pas encore enregistrées',
+      statusWithUnsaved: '{status} · {unsaved}',
     },
   ],
 ]);
@@ -79,4 +91,33 @@ const STATUS_KEYS: { readonly [S in CollabEditorState]: keyof CollabEditorString
 /** The words for an editor state. */
 export function collabStatusLabel(strings: CollabEditorStrings, state: CollabEditorState): string {
   return strings[STATUS_KEYS[state]];
+}
+
+/** "3 changes not saved yet", in the language's plural form (French counts 0 and 1 as one). */
+export function unsavedLabel(strings: CollabEditorStrings, lang: string, count: number): string {
+  let form: Intl.LDMLPluralRule = count === 1 ? 'one' : 'other';
+  try {
+    form = new Intl.PluralRules(lang).select(count);
+  } catch {
+    // An unknown language tag: English rules.
+  }
+  return (form === 'one' ? strings.unsavedOne : strings.unsavedOther).replaceAll('{count}', String(count));
+}
+
+/**
+ * What the status shows: the state's words, or the unsaved count when the server confirms saves
+ * and some are missing ("Saved" / "2 changes not saved yet"), joined to the state while it is not
+ * synced ("Offline · 2 changes not saved yet").
+ */
+export function collabStatusText(
+  strings: CollabEditorStrings,
+  lang: string,
+  state: CollabEditorState,
+  unsaved: number,
+  confirmsSaves: boolean,
+): string {
+  if (unsaved <= 0 || state === 'saved' || state === 'idle' || state === 'closed') return collabStatusLabel(strings, state);
+  const count = unsavedLabel(strings, lang, unsaved);
+  if (state === 'synced') return confirmsSaves ? count : collabStatusLabel(strings, state);
+  return strings.statusWithUnsaved.replaceAll('{status}', collabStatusLabel(strings, state)).replaceAll('{unsaved}', count);
 }
