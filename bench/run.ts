@@ -2,10 +2,9 @@
 // measured in the same run. Exits 0 whenever it ran, whatever the figures.
 import { performance } from 'node:perf_hooks';
 import { parseFrame } from '../src/protocol/index.js';
-
-interface Figures {
-  [name: string]: number | string | boolean | Figures;
-}
+import { feeds } from './feeds.js';
+import { editor } from './editor.js';
+import { type Figures, printTable } from './figures.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -50,21 +49,31 @@ function protocol(): Figures {
   return { framesPerSecond: kit, baseline: { framesPerSecond: baseline }, ratioToBaseline: Number((kit / baseline).toFixed(3)) };
 }
 
-const parts: Record<string, () => Figures | Promise<Figures>> = { protocol };
+// Each part may live in its own file (bench/<part>.ts) and is registered here.
+const parts: Record<string, () => Figures | Promise<Figures>> = { protocol, feeds, editor };
+
+if (only && !(only in parts)) {
+  console.error(`unknown part "${only}"; parts: ${Object.keys(parts).join(', ')}`);
+  process.exit(2);
+}
 
 const results: Figures = {};
-for (const [name, run] of Object.entries(parts)) {
-  if (only && only !== name) continue;
-  results[name] = await run();
+try {
+  for (const [name, run] of Object.entries(parts)) {
+    if (only && only !== name) continue;
+    // `sections` are hoisted beside the part (e.g. `feedsByElement` next to `feeds`).
+    const { sections, ...figures } = await run();
+    results[name] = figures;
+    if (sections && typeof sections === 'object') Object.assign(results, sections);
+  }
+} catch (error) {
+  // Could not run (no Chromium, a port, a build): the only case that exits non-zero.
+  console.error(`bench could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
 }
 
 if (!json) {
-  for (const [name, figures] of Object.entries(results)) {
-    console.log(`\n${name}`);
-    for (const [key, value] of Object.entries(figures as Figures)) {
-      console.log(`  ${key.padEnd(20)} ${typeof value === 'object' ? JSON.stringify(value) : value}`);
-    }
-  }
+  for (const [name, figures] of Object.entries(results)) printTable(name, figures as Figures);
 } else {
   console.log(JSON.stringify(results));
 }
