@@ -185,6 +185,9 @@ export const notificationFeedStyles = css`
       transform: translateY(-0.25rem);
     }
   }
+  :host([data-burst]) [part~='item'] {
+    animation: none;
+  }
   @media (prefers-reduced-motion: reduce) {
     [part~='item'] {
       animation: none;

@@ -503,6 +503,9 @@ export class NotificationFeed extends LitElement {
     this.#droppedSeen = this.#batch.dropped;
     const { added, merged } = this.#inbox.add(items);
     if (dropped > 0) this.#inbox.addHidden(dropped);
+    // Rows that arrive several to a frame do not fade in: nobody can follow them, and the
+    // animations would cost more than the rows.
+    this.toggleAttribute('data-burst', items.length > 1);
     const now = Date.now();
     const duration = this.variant === 'toast' ? this.#toastMs : 0;
     for (const entry of [...added, ...merged]) {
