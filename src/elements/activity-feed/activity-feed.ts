@@ -484,7 +484,8 @@ export class ActivityFeed extends LitElement {
       ${kept && shown.length === 0 && !this.#request
         ? html`<div part="empty" data-reason="filtered"><slot name="no-match">${strings.activityNoMatch}</slot></div>`
         : nothing}
-      <div part="scroller">
+      <!-- Focusable so keyboard users can scroll it when a page bounds its height and no row holds a link. -->
+      <div part="scroller" tabindex=${shown.length === 0 ? nothing : '0'} role=${shown.length === 0 ? nothing : 'region'} aria-label=${shown.length === 0 ? nothing : strings.activityLabel}>
         ${shown.length === 0 ? nothing : this.#renderList(shown, lang, strings)}
         ${this.hasOlder ? this.#renderOlder(strings) : nothing}
         ${this.infinite && this.hasOlder ? html`<div data-sentinel aria-hidden="true"></div>` : nothing}
