@@ -1,4 +1,7 @@
-// `npm run analyze` writes custom-elements.json from the elements' JSDoc.
+// `npm run analyze` writes custom-elements.json from the elements' JSDoc, and from it JSX types for
+// the tags (types/jsx.d.ts) and VS Code custom data (types/vscode.*.json) for editors.
+import { customElementJsxPlugin } from 'custom-element-jsx-integration';
+import { customElementVsCodePlugin } from 'custom-element-vs-code-integration';
 
 /** Keeps the manifest to the public surface: no `#private` or `private` members. */
 function publicOnly() {
@@ -23,5 +26,20 @@ export default {
   litelement: true,
   // package.json already names custom-elements.json; the freshness test writes elsewhere and must not rewrite it.
   packagejson: false,
-  plugins: [publicOnly()],
+  plugins: [
+    publicOnly(),
+    customElementJsxPlugin({
+      outdir: 'types',
+      fileName: 'jsx.d.ts',
+      // Types of each element class come from the built package.
+      componentTypePath: (_name, tag) => `../dist/elements/${tag}/${tag}.js`,
+      hideLogs: true,
+    }),
+    customElementVsCodePlugin({
+      outdir: 'types',
+      htmlFileName: 'vscode.html-custom-data.json',
+      cssFileName: 'vscode.css-custom-data.json',
+      hideLogs: true,
+    }),
+  ],
 };

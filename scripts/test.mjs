@@ -54,8 +54,10 @@ let passed = 0;
 let failed = 0;
 const only = process.argv[2]; // optional: 'node' or 'browser'
 
+// The stories and .storybook have their own tsconfig (Vite takes decorator settings from it).
 const typecheck = await run('npx', ['tsc', '-p', 'tsconfig.test.json']);
-if (typecheck.code !== 0) {
+const storiesTypecheck = await run('npx', ['tsc', '-p', 'stories/tsconfig.json']);
+if (typecheck.code !== 0 || storiesTypecheck.code !== 0) {
   console.log('\ntypecheck failed');
   failed += 1;
 }

@@ -2,6 +2,7 @@
 // `--build` builds the kit into dist/ once the port is ours, so a busy port fails before any work.
 // Environment: PORT, HOST, DATA_DIR, RT_DEMO, RT_PUBLISH_KEY, RT_ORIGINS (comma-separated),
 // RT_BLOCK (comma-separated `websocket`, `sse`: refuse those transports, for fallback demos and tests).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from './app.js';
@@ -86,6 +87,11 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`realtime-elements reference server on ${server.url}/${demo ? ' (demo mode)' : ''}\n`);
+  if (!cli.build && !existsSync(path.join(REPO_ROOT, 'dist/cdn/realtime-elements.js'))) {
+    process.stdout.write('dist/ holds no build: run `npm run build` first, then reload the page (or use `npm start`, which builds)\n');
+  } else {
+    process.stdout.write(`CDN example: ${server.url}/examples/cdn.html\n`);
+  }
   if (blocked.length > 0) process.stdout.write(`RT_BLOCK: refusing ${blocked.join(', ')}\n`);
   if (!publishKey && (!demo || !isLoopbackHost(host))) {
     process.stdout.write('RT_PUBLISH_KEY is not set: POST /api/activities and /api/notifications are refused\n');

@@ -1,6 +1,6 @@
-import type { CollabService } from '../context/collab.js';
+import type { CollabService, CollabSessionLike } from '../context/collab.js';
 import type { RealtimeUser } from '../context/keys.js';
-import { CollabSession } from './collab-session.js';
+import type { CollabSessionOptions } from './collab-session.js';
 
 export interface CollabClientOptions {
   /** WebSocket base of the collaboration backend, e.g. `ws://127.0.0.1:5173/collab`; the document id is appended. */
@@ -11,15 +11,33 @@ export interface CollabClientOptions {
   readonly maxBackoffTime?: number;
 }
 
+/** Makes one session; registered by the editor's module (see {@link provideCollabSessions}). */
+export type CollabSessionFactory = (options: CollabSessionOptions) => CollabSessionLike;
+
+let sessionFactory: CollabSessionFactory | null = null;
+
+/**
+ * Registers how sessions are made. The editor's module calls it with `CollabSession` (Yjs and
+ * y-websocket): so the provider, which creates a {@link CollabClient} for every page, never pulls
+ * Yjs into a page without an editor. The first registration wins.
+ */
+export function provideCollabSessions(factory: CollabSessionFactory): void {
+  sessionFactory ??= factory;
+}
+
 /**
  * Opens shared documents on a y-websocket backend (ours or any other). Each {@link open} gives a
- * new {@link CollabSession}; the caller destroys it. Nothing is touched at import time.
+ * new session; the caller destroys it. Nothing is touched at import time, and Yjs is not imported
+ * here: sessions come from the factory the editor's module registers.
  */
 export class CollabClient implements CollabService {
   constructor(readonly options: CollabClientOptions) {}
 
-  open(documentId: string, user: RealtimeUser): CollabSession {
-    return new CollabSession({
+  open(documentId: string, user: RealtimeUser): CollabSessionLike {
+    if (!sessionFactory) {
+      throw new Error('realtime-elements: no collaboration sessions: import "realtime-elements/define/collaborative-editor.js" (or the CDN file)');
+    }
+    return sessionFactory({
       url: this.options.url,
       documentId,
       user,
