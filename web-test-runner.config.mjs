@@ -4,7 +4,7 @@ import { register } from 'tsx/esm/api';
 import { realtimeServerPlugin } from './test/support/server-plugin.mjs';
 import { cdpPlugin } from './test/support/cdp-plugin.mjs';
 import { sharedServerPlugin } from './test/support/shared-server-plugin.mjs';
-import { chromePath } from './scripts/chrome-path.mjs';
+import { CHROME_FLAGS, chromePath } from './scripts/chrome-path.mjs';
 
 // Lets the server plugin import the TypeScript reference server.
 register();
@@ -21,16 +21,7 @@ export default {
       launchOptions: {
         executablePath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--headless',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: CHROME_FLAGS,
       },
     }),
   ],

@@ -30,7 +30,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { docs as stockDocs, setupWSConnection } from '@y/websocket-server/utils';
 // @ts-expect-error: a plain .mjs helper without types
-import { chromePath } from '../scripts/chrome-path.mjs';
+import { CHROME_FLAGS, chromePath } from '../scripts/chrome-path.mjs';
 import { startServer } from '../server/app.js';
 import { CollabSession } from '../src/services/collab-session.js';
 import type { Figures } from './figures.js';
@@ -47,16 +47,7 @@ const TYPED_CHARS = 300;
 const WARMUP_CHARS = 30;
 const CHAR_INTERVAL_MS = 10; // 100 characters a second
 
-const FLAGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const FLAGS = CHROME_FLAGS;
 
 export const EDITOR_GOALS = {
   converged: 'true',

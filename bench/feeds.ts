@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
 // @ts-expect-error: a plain .mjs helper without types
-import { chromePath } from '../scripts/chrome-path.mjs';
+import { CHROME_FLAGS, chromePath } from '../scripts/chrome-path.mjs';
 import { type RunningServer, startServer } from '../server/app.js';
 import type { Figures } from './figures.js';
 import type { EventKind, Kind } from './feeds-page.js';
@@ -28,16 +28,7 @@ const DRAIN_MS = 5_000; // after the 10 s of publishing, for the last events to 
 const QUIET_MS = 5_000;
 const CYCLES_BUDGET_MS = 10_000;
 
-const FLAGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const FLAGS = CHROME_FLAGS;
 
 /** The goals of issue 4, by figure. */
 export const FEED_GOALS = {
