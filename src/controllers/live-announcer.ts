@@ -65,8 +65,6 @@ export class LiveAnnouncer implements ReactiveController {
     else channel.timer = globalThis.setTimeout(() => this.#flush(politeness), wait);
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     // Nothing is said to a page the element has left.
     for (const channel of Object.values(this.#channels)) {

@@ -31,3 +31,13 @@ export function utf8Bytes(text: string): number {
   encoder ??= new TextEncoder();
   return encoder.encode(text).length;
 }
+
+/**
+ * A random id: `crypto.randomUUID()` where the page has it (secure contexts), else a random
+ * base-36 string, so plain `http://` pages that are not localhost still work.
+ */
+export function randomId(random: () => number = Math.random): string {
+  return typeof globalThis.crypto?.randomUUID === 'function'
+    ? globalThis.crypto.randomUUID()
+    : `${Math.floor(random() * 2 ** 52).toString(36)}${Math.floor(random() * 2 ** 52).toString(36)}`;
+}

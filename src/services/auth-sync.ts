@@ -1,5 +1,5 @@
 import { Emitter } from './emitter.js';
-import { TabSync, type TabSyncOptions, type TabStorage } from './tab-sync.js';
+import { TabSync, type TabSyncOptions, type TabStorage, defaultStorage } from './tab-sync.js';
 import { silentLogger, systemClock, type Clock, type Logger, type TimerHandle, type TokenGetter, type Unsubscribe } from './types.js';
 
 /** A token and, when known, when it expires (ms since the epoch). */
@@ -100,13 +100,6 @@ function defaultLocks(): LockManagerLike | null {
   return nav?.locks ?? null;
 }
 
-function defaultStorage(): TabStorage | null {
-  try {
-    return (globalThis as { localStorage?: TabStorage }).localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 function normalize(token: AuthToken | string): { token: string; expiresAt: number | null } {
   return typeof token === 'string' ? { token, expiresAt: null } : { token: token.token, expiresAt: token.expiresAt ?? null };

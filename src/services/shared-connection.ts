@@ -5,7 +5,8 @@ import { ConnectionEvents } from './connection-events.js';
 import type { FallbackTransport } from './fallback-connection.js';
 import { LeaderElection } from './leader.js';
 import { SequenceTracker } from './sequence-tracker.js';
-import { type PageEvents, TabSync, type TabSyncOptions } from './tab-sync.js';
+import { randomId } from './async-util.js';
+import { type PageEvents, TabSync, type TabSyncOptions, defaultEvents } from './tab-sync.js';
 import {
   CONNECTION_STATES,
   type ConnectionStatus,
@@ -118,12 +119,6 @@ interface Pending {
 /** Types the server fans out to the sender's peers without logging them (no `seq`, no replay). */
 const isFanOut = (type: string): boolean => type.startsWith('app.') || type === 'presence.update';
 
-function defaultEvents(): PageEvents | null {
-  const candidate = globalThis as Partial<PageEvents>;
-  return typeof candidate.addEventListener === 'function' && typeof candidate.removeEventListener === 'function'
-    ? (globalThis as unknown as PageEvents)
-    : null;
-}
 
 /**
  * One live connection for every tab of the browser. Tabs elect a leader with Web Locks
@@ -166,7 +161,7 @@ export class SharedConnection extends ConnectionBase {
     this.#events = events;
     this.#options = options;
     this.#logger = logger;
-    this.#id = (options.randomId ?? (() => globalThis.crypto.randomUUID()))();
+    this.#id = (options.randomId ?? (() => randomId()))();
   }
 
   /** `leader` while this tab holds the live connection, `follower` while another does. */
@@ -344,10 +339,7 @@ export class SharedConnection extends ConnectionBase {
     const status = conn.status;
     this.#events.setStatus(status);
     // The resume point moves with `sys.hello` too, before any frame: followers must know it.
-    const at = parseCursor(conn.cursor);
-    if (at && (this.#tracker.epoch !== at.epoch || this.#tracker.lastSeq === null || at.seq > this.#tracker.lastSeq)) {
-      this.#tracker.reset(at.epoch, at.seq);
-    }
+    this.#adopt(conn.cursor);
     if (this.#relaying()) this.#post({ k: 'status', status, cursor: conn.cursor });
   }
 

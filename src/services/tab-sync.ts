@@ -1,4 +1,5 @@
 import { silentLogger, type Logger, type Unsubscribe } from './types.js';
+import { randomId } from './async-util.js';
 
 /** The part of `BroadcastChannel` the kit uses. */
 export interface BroadcastChannelLike {
@@ -60,7 +61,7 @@ export interface TabSyncOptions<M> {
    * once. Default: the channel constructor (one per page). Tests pass one object per simulated tab.
    */
   readonly scope?: object;
-  /** Makes the tab id. Default: `crypto.randomUUID()`. */
+  /** Makes the tab id. Default: `crypto.randomUUID()`, or a random string outside secure contexts. */
   readonly randomId?: () => string;
   readonly logger?: Logger;
 }
@@ -84,7 +85,8 @@ export const TAB_SYNC_STORAGE_PREFIX = 'rt-tab-sync:';
 /** How many message ids a tab remembers to drop repeats. */
 const SEEN_LIMIT = 256;
 
-function defaultStorage(): TabStorage | null {
+/** The page's `localStorage`, or null where reading it throws or it is missing. */
+export function defaultStorage(): TabStorage | null {
   try {
     // Reading `localStorage` throws in sandboxed frames and with storage blocked.
     return (globalThis as { localStorage?: TabStorage }).localStorage ?? null;
@@ -93,7 +95,8 @@ function defaultStorage(): TabStorage | null {
   }
 }
 
-function defaultEvents(): PageEvents | null {
+/** The page's global event target (`pagehide`, `pageshow`, `storage`), or null outside a page. */
+export function defaultEvents(): PageEvents | null {
   const candidate = globalThis as Partial<PageEvents>;
   return typeof candidate.addEventListener === 'function' && typeof candidate.removeEventListener === 'function'
     ? (globalThis as unknown as PageEvents)
@@ -291,7 +294,7 @@ export class TabSync<M> {
         ctor,
         options.storage === undefined ? defaultStorage() : options.storage,
         options.events === undefined ? defaultEvents() : options.events,
-        options.randomId ?? (() => globalThis.crypto.randomUUID()),
+        options.randomId ?? (() => randomId()),
         this.#logger,
         () => {
           if (map.get(options.name) === created) map.delete(options.name);

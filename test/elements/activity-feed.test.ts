@@ -1,4 +1,4 @@
-import { aTimeout, expect, fixture, fixtureSync, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import '../../src/define/activity-feed.js';
 import { ActivityFeed } from '../../src/elements/activity-feed/activity-feed.js';
@@ -194,7 +194,6 @@ describe('<activity-feed>', () => {
       const feed = root.querySelector<ActivityFeed>(feedTag)!;
       await feed.updateComplete;
       expect(api.activityCalls).to.have.length(0);
-      await aTimeout(50);
       customElements.define(
         lateProviderTag,
         class extends FakeProvider {
@@ -221,7 +220,7 @@ describe('<activity-feed>', () => {
       const provider = await fixture<FakeProvider>(
         staticHtml`<${providerTag} .connection=${connection} .api=${api}><${unsafeStatic(feedTag)}></${unsafeStatic(feedTag)}></${providerTag}>`,
       );
-      await aTimeout(50);
+      await provider.updateComplete;
       customElements.define(feedTag, class extends ActivityFeed {});
       const feed = provider.querySelector<ActivityFeed>(feedTag)!;
       await waitUntil(() => shownSeqs(feed).length === 1);
@@ -237,7 +236,6 @@ describe('<activity-feed>', () => {
       const feed = provider.querySelector('activity-feed')!;
       await feed.updateComplete;
       expect(part(feed, 'status')!.textContent!.trim()).to.equal('Not connected');
-      await aTimeout(50);
       provider.connection = connection;
       provider.api = api;
       await waitUntil(() => shownSeqs(feed).length === 1);

@@ -39,13 +39,13 @@ describe('<realtime-provider shared> across tabs', function () {
 
   async function websocketsBecome(count: number): Promise<void> {
     let last = -1;
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      last = (await server.connections()).websocket;
-      if (last === count) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`the server holds ${last} WebSocket connections, expected ${count}`);
+    await waitUntil(
+      async () => (last = (await server.connections()).websocket) === count,
+      `the server should hold ${count} WebSocket connections`,
+      { timeout: 15_000, interval: 50 },
+    ).catch(() => {
+      throw new Error(`the server holds ${last} WebSocket connections, expected ${count}`);
+    });
   }
 
   it('two tabs with shared hold one server connection; without shared they hold two', async () => {

@@ -2,16 +2,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, SseReader, type TestServer, startTemp } from './harness.js';
+import { waitFor } from '../services/wire.js';
 
-/** Polls the count: the server learns of a close a moment after the client. */
+/** The server learns of a close a moment after the client, so wait for the count. */
 async function countBecomes(t: TestServer, want: { websocket: number; sse: number }): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
+  const matches = () => {
     const now = t.server.connections();
-    if (now.websocket === want.websocket && now.sse === want.sse) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.deepEqual(t.server.connections(), want);
+    return now.websocket === want.websocket && now.sse === want.sse;
+  };
+  await waitFor(matches, `connections ${JSON.stringify(want)}`, 5000).catch(() => assert.deepEqual(t.server.connections(), want));
 }
 
 describe('RunningServer.connections()', () => {

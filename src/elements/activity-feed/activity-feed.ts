@@ -237,7 +237,8 @@ export class ActivityFeed extends LitElement {
   readonly #times = new RelativeTimeController(this);
   readonly #frames = new BurstScheduler();
   // No bound by arrival here: replays and repeats arrive out of order, and only the merge (by `seq`)
-  // knows which items to keep. The batcher's timer fallback still flushes hidden tabs every 250 ms.
+  // knows which items to keep. In hidden tabs the timers flush every 250 to 500 ms (the burst limit's
+  // wait, then the frame scheduler's fallback).
   readonly #batch = new FrameBatcher<ActivityItem>(
     this,
     (items) => {

@@ -35,15 +35,7 @@ export function dayLabel(day: number, now: number, lang: string, strings: Realti
   return dateFormat(lang, date.getFullYear() !== new Date(now).getFullYear()).format(date);
 }
 
-/** Up to two letters for an avatar: the first of the first and last words ("Ada Lovelace" → "AL"). */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = words[0];
-  if (!first) return '?';
-  const letter = (word: string) => Array.from(word)[0]!.toLocaleUpperCase();
-  const last = words.length > 1 ? words[words.length - 1]! : undefined;
-  return last ? letter(first) + letter(last) : letter(first);
-}
+export { initials } from '../avatar.js';
 
 /** A stable hue (0-359) for a user, so one person keeps one avatar colour across items. */
 export function hueOf(key: string): number {

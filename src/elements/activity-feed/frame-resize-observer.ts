@@ -1,4 +1,5 @@
 import { provideResizeObserver } from '@lit-labs/virtualizer/polyfillLoaders/ResizeObserver.js';
+import { animationFrameScheduler } from '../../controllers/frame-batcher.js';
 
 /**
  * A `ResizeObserver` that hands its entries over on the next animation frame instead of inside
@@ -13,12 +14,14 @@ import { provideResizeObserver } from '@lit-labs/virtualizer/polyfillLoaders/Res
 export class FrameResizeObserver implements ResizeObserver {
   readonly #inner: ResizeObserver;
   #pending: ResizeObserverEntry[] = [];
-  #frame: number | null = null;
+  // The kit's frame scheduler: a timer stands in where a hidden tab has no frames, so rows are
+  // still measured there.
+  #frame: unknown = null;
 
   constructor(callback: ResizeObserverCallback) {
     this.#inner = new ResizeObserver((entries) => {
       for (const entry of entries) this.#pending.push(entry);
-      this.#frame ??= requestAnimationFrame(() => {
+      this.#frame ??= animationFrameScheduler.request(() => {
         this.#frame = null;
         const pending = this.#pending;
         this.#pending = [];
@@ -39,7 +42,7 @@ export class FrameResizeObserver implements ResizeObserver {
 
   disconnect(): void {
     this.#inner.disconnect();
-    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    if (this.#frame !== null) animationFrameScheduler.cancel(this.#frame);
     this.#frame = null;
     this.#pending = [];
   }

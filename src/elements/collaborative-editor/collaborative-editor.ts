@@ -424,7 +424,7 @@ export class CollaborativeEditor extends LitElement {
   #shareCursor(session: CollabSessionLike): void {
     const textarea = this._textarea;
     // During a composition the text area holds text the document does not have yet.
-    if (!textarea || !this.#binding || this.#binding.composing || textarea.value !== session.text.toString()) return;
+    if (!textarea || !this.#binding?.inSync) return;
     const { selectionStart, selectionEnd, selectionDirection } = textarea;
     const backward = selectionDirection === 'backward';
     const cursor = encodeCursor(session.text, {

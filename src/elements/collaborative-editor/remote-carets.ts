@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { PeerCursor } from '../../services/collab-cursors.js';
+import { initials as avatarInitials } from '../avatar.js';
 
 /** Black or white, whichever reads better on a `#rgb`/`#rrggbb` colour (white for other forms). */
 export function readableTextOn(color: string): string {
@@ -16,12 +17,9 @@ export function readableTextOn(color: string): string {
   return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#fff' : '#000';
 }
 
-/** Up to two letters for an avatar: the first of the first and last words ("Ada Lovelace" → "AL"). */
+/** Initials for a person's avatar; a nameless person shows none (the anonymous label is read instead). */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/u).filter(Boolean);
-  const first = (word: string | undefined) => (word ? (Array.from(word)[0] ?? '') : '');
-  const letters = words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0]);
-  return letters.toLocaleUpperCase();
+  return avatarInitials(name, '');
 }
 
 const peerStyle = (color: string) => styleMap({ '--rt-peer-color': color, '--rt-peer-text': readableTextOn(color) });

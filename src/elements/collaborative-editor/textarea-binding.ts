@@ -158,6 +158,14 @@ export class TextareaBinding {
     return this.#composing;
   }
 
+  /**
+   * Whether the text area shows exactly the document: no composition under way and no input not yet
+   * applied. Cheap (no `Y.Text#toString()`), so it may be asked on every keystroke.
+   */
+  get inSync(): boolean {
+    return !this.#composing && this.#textarea.value === this.#shadow;
+  }
+
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;

@@ -297,7 +297,7 @@ export class NotificationFeed extends LitElement {
       const event = new NotificationLoadErrorEvent(error);
       this.dispatchEvent(event);
     }
-    this.#changed();
+    this.requestUpdate();
   }
 
   /** Inbox: loads the first page again (the error state's retry button does this). */
@@ -495,7 +495,7 @@ export class NotificationFeed extends LitElement {
 
   #receiveRead(payload: NotificationReadPayload): void {
     if (!this.#inbox.applyRemote(payload)) void this.#recountUnread();
-    this.#changed();
+    this.requestUpdate();
   }
 
   #add(items: FeedNotification[]): void {
@@ -547,7 +547,7 @@ export class NotificationFeed extends LitElement {
     if (target !== 'all' && target.length === 0) return;
     const exact = state === 'seen' || this.#inbox.knows(target);
     const rollback = this.#inbox.mark(state, target);
-    this.#changed();
+    this.requestUpdate();
     const api = this.#api.value;
     // Without a REST API (a page feeding the feed itself) the change stays local.
     if (!api) return;
@@ -560,7 +560,7 @@ export class NotificationFeed extends LitElement {
       this.#announcer.announce(this.#strings.notificationsUpdateFailed, 'assertive');
       const event = new NotificationMarkErrorEvent(state, target, error);
       this.dispatchEvent(event);
-      this.#changed();
+      this.requestUpdate();
     }
   }
 
@@ -604,7 +604,7 @@ export class NotificationFeed extends LitElement {
         this.#inbox.addPage(page, true);
         this.#next = page.next;
         this.#firstPage = 'idle';
-        this.#changed();
+        this.requestUpdate();
       },
       (error: unknown) => {
         if (signal.aborted) return;
@@ -612,7 +612,7 @@ export class NotificationFeed extends LitElement {
         this.#loaded = false;
         const event = new NotificationLoadErrorEvent(error);
         this.dispatchEvent(event);
-        this.#changed();
+        this.requestUpdate();
       },
     );
   }
@@ -631,7 +631,7 @@ export class NotificationFeed extends LitElement {
       try {
         const page = await api.listNotifications({ limit: 1, signal: this.#pageSignal() });
         if (page.unread !== undefined) this.#inbox.setUnread(page.unread, page.items[0]?.seq);
-        this.#changed();
+        this.requestUpdate();
       } catch {
         // Keep the local count; the next read or reload corrects it.
       } finally {
@@ -653,10 +653,6 @@ export class NotificationFeed extends LitElement {
     this.#firstPage = 'idle';
     this.#loaded = false;
     this.#maybeLoad();
-    this.#changed();
-  }
-
-  #changed(): void {
     this.requestUpdate();
   }
 

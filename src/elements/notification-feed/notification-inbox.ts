@@ -93,16 +93,6 @@ export class NotificationInbox {
     return this.#hidden;
   }
 
-  /** The smallest seq listed, the cursor for an older page. */
-  get oldestSeq(): number | null {
-    let oldest: number | null = null;
-    for (const entry of this.#entries) {
-      const seq = entry.notification.seq;
-      if (seq !== undefined && (oldest === null || seq < oldest)) oldest = seq;
-    }
-    return oldest;
-  }
-
   /**
    * Counts a live notification as it arrives, before the frame batch: O(1), so a burst that the
    * batch trims still counts every notification once. Returns false for a repeat of one already seen.
