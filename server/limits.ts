@@ -1,3 +1,5 @@
+import { RecentKeys } from '../src/services/recent-keys.js';
+
 /** Per-connection rate: a token bucket that refills continuously. */
 export interface RateLimit {
   /** Messages allowed in a burst. */
@@ -38,23 +40,22 @@ export class TokenBucket {
  * Bounded by count and age; the oldest ids go first.
  */
 export class MidCache {
-  private readonly seen = new Map<string, number>();
+  private readonly seen: RecentKeys<string, number>;
 
   constructor(
-    private readonly capacity = 10_000,
+    capacity = 10_000,
     private readonly ttlMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.seen = new RecentKeys(capacity);
+  }
 
   /** True when `mid` was seen recently; otherwise records it and returns false. */
   repeat(mid: string): boolean {
     const now = this.now();
     const at = this.seen.get(mid);
     if (at !== undefined && now - at <= this.ttlMs) return true;
-    this.seen.delete(mid);
-    this.seen.set(mid, now);
-    // Map iteration is insertion order, so the first key is the oldest.
-    while (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value as string);
+    this.seen.set(mid, now, true);
     return false;
   }
 }

@@ -1,5 +1,6 @@
 import { silentLogger, type Logger, type Unsubscribe } from './types.js';
 import { randomId } from './async-util.js';
+import { RecentKeys } from './recent-keys.js';
 
 /** The part of `BroadcastChannel` the kit uses. */
 export interface BroadcastChannelLike {
@@ -115,7 +116,7 @@ class Hub {
   #channel: BroadcastChannelLike | null = null;
   #counter = 0;
   #suspended = false;
-  readonly #seen = new Set<string>();
+  readonly #seen = new RecentKeys<string>(SEEN_LIMIT);
   readonly #storageKey: string;
   readonly #cleanups: (() => void)[] = [];
 
@@ -234,10 +235,6 @@ class Hub {
 
   #remember(id: string): void {
     this.#seen.add(id);
-    if (this.#seen.size > SEEN_LIMIT) {
-      const oldest = this.#seen.values().next().value;
-      if (oldest !== undefined) this.#seen.delete(oldest);
-    }
   }
 
   #deliver(data: unknown, meta: TabMessageMeta): void {

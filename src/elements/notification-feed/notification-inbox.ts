@@ -1,5 +1,6 @@
 import type { FeedNotification } from '../../events/notification-events.js';
 import type { NotificationItem, NotificationPage, NotificationReadPayload } from '../../protocol/index.js';
+import { RecentKeys } from '../../services/recent-keys.js';
 
 /** A per-user flag a feed may set on its notifications. */
 export type NotificationState = NotificationReadPayload['state'];
@@ -59,11 +60,11 @@ export class NotificationInbox {
   readonly #now: () => number;
   #entries: FeedEntry[] = [];
   readonly #byId = new Map<string, FeedEntry>();
-  // Recent ids → seq (or -1), insertion ordered so the oldest can be forgotten first.
-  readonly #recent = new Map<string, number>();
+  // Recent ids → seq (or -1); the least recently seen is forgotten first.
+  readonly #recent = new RecentKeys<string, number>(RECENT_IDS);
   // Ids counted as unread, listed or not (the cap may have pushed them out): a read of one of them
   // lowers the count even when its row is gone.
-  readonly #unreadKnown = new Set<string>();
+  readonly #unreadKnown = new RecentKeys<string>(RECENT_IDS);
   #unread = 0;
   #hidden = 0;
   // Set once the bound made #unreadKnown forget an id: from then on an id outside it may be unread.
@@ -104,8 +105,7 @@ export class NotificationInbox {
     this.#remember(notification.id, seq);
     if (known === undefined && (notification.seq === undefined || notification.seq > this.#countedThrough)) {
       this.#unread += 1;
-      this.#unreadKnown.add(notification.id);
-      this.#trimOffList();
+      this.#knowUnread(notification.id);
     }
     return true;
   }
@@ -179,8 +179,7 @@ export class NotificationInbox {
       if (this.#byId.has(item.id)) continue;
       this.#remember(item.id, item.seq);
       if (!item.read && !item.archived) {
-        this.#unreadKnown.add(item.id);
-        this.#trimOffList();
+        this.#knowUnread(item.id);
       }
       if (item.archived) continue;
       const entry: FeedEntry = {
@@ -211,7 +210,7 @@ export class NotificationInbox {
     // Undo only what this change did, so rows and counts that arrived meanwhile stay.
     return () => {
       this.#unread += change.lowered;
-      for (const id of change.known) this.#unreadKnown.add(id);
+      for (const id of change.known) this.#knowUnread(id);
       for (const [entry, ids] of change.rows) for (const id of ids) entry.unreadIds.add(id);
       for (const entry of change.seen) entry.seen = false;
       if (change.archived.length === 0) return;
@@ -247,7 +246,7 @@ export class NotificationInbox {
     if (countedThrough !== undefined) this.#countedThrough = Math.max(this.#countedThrough, countedThrough);
     // Rows keep their own unread marks; the count now comes from the server.
     this.#unreadKnown.clear();
-    for (const entry of this.#entries) for (const id of entry.unreadIds) this.#unreadKnown.add(id);
+    for (const entry of this.#entries) for (const id of entry.unreadIds) this.#knowUnread(id);
     this.#forgotUnread = true;
   }
 
@@ -335,21 +334,14 @@ export class NotificationInbox {
   }
 
   #remember(id: string, seq: number): void {
-    this.#recent.delete(id);
-    this.#recent.set(id, seq);
-    if (this.#recent.size > RECENT_IDS) {
-      const oldest = this.#recent.keys().next().value;
-      if (oldest !== undefined) this.#recent.delete(oldest);
-    }
+    this.#recent.set(id, seq, true);
   }
 
-  #trimOffList(): void {
+  #knowUnread(id: string): void {
     // Bounded: a read of an id forgotten here cannot lower the count, so the caller asks the server
     // (see {@link NotificationInbox.knows}).
-    if (this.#unreadKnown.size <= RECENT_IDS) return;
-    const oldest = this.#unreadKnown.values().next().value;
-    if (oldest !== undefined) this.#unreadKnown.delete(oldest);
-    this.#forgotUnread = true;
+    if (this.#unreadKnown.size >= RECENT_IDS && !this.#unreadKnown.has(id)) this.#forgotUnread = true;
+    this.#unreadKnown.add(id);
   }
 }
 
