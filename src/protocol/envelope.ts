@@ -112,8 +112,7 @@ export type ParsedFrame = { readonly ok: true; readonly envelope: AnyEnvelope } 
  * Validates an envelope and its payload. Unknown types are reported separately from invalid
  * frames so a client can ignore one and raise an error for the other.
  */
-export function parseEnvelope(input: unknown, appTypes: AppTypeRegistry = new Map()): ParsedFrame {
-  const fail = (field: string, message: string): ParsedFrame => ({ ok: false, rejection: { kind: 'invalid', field, message } });
+export function parseEnvelope(input: unknown, appTypes: AppTypeRegistry = NO_APP_TYPES): ParsedFrame {
   if (!isRecord(input)) return fail('', 'frame must be a JSON object');
   const { type, seq, prev, ts, payload, mid } = input;
   if (typeof type !== 'string' || type === '') return fail('type', 'type must be a non-empty string');
@@ -128,15 +127,18 @@ export function parseEnvelope(input: unknown, appTypes: AppTypeRegistry = new Ma
   else if (isAppType(type) && appTypes.has(type)) checked = appTypes.get(type)!.validate(payload, 'payload');
   else return { ok: false, rejection: { kind: 'unknown-type', type } };
   if (!checked.ok) return fail(checked.issue.field, checked.issue.message);
-  const envelope = {
-    type,
-    ...(seq === undefined ? {} : { seq }),
-    ...(prev === undefined ? {} : { prev }),
-    ts,
-    payload: checked.value,
-    ...(mid === undefined ? {} : { mid }),
-  } as AnyEnvelope;
-  return { ok: true, envelope };
+  // Absent fields stay absent (not `undefined`), built without spreads: this runs for every event.
+  const envelope: { type: string; seq?: number; prev?: number; ts: number; payload: unknown; mid?: string } = { type, ts, payload: checked.value };
+  if (seq !== undefined) envelope.seq = seq;
+  if (prev !== undefined) envelope.prev = prev;
+  if (mid !== undefined) envelope.mid = mid;
+  return { ok: true, envelope: envelope as AnyEnvelope };
+}
+
+const NO_APP_TYPES: AppTypeRegistry = new Map();
+
+function fail(field: string, message: string): ParsedFrame {
+  return { ok: false, rejection: { kind: 'invalid', field, message } };
 }
 
 /** Parses a text frame (JSON) into an envelope. */

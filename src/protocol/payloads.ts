@@ -1,4 +1,6 @@
 import {
+  FieldReader,
+  type StringOptions,
   type Validation,
   invalid,
   isRecord,
@@ -106,26 +108,27 @@ function collect<T>(checks: Validation<unknown>[], build: () => T): Out<T> {
 /** Validates a `notification.new` payload; unsafe links are dropped, not rejected. */
 export function validateNotification(input: unknown, path = 'payload'): Out<NotificationPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
-  const id = readString(input, 'id', path, { max: 200 });
-  const title = readString(input, 'title', path, { max: 500 });
-  const message = readString(input, 'message', path, { allowEmpty: true });
-  const link = readString(input, 'link', path, { optional: true, max: 2000 });
-  const group = readString(input, 'group', path, { optional: true, max: 200 });
-  const to = readString(input, 'to', path, { optional: true, max: 200 });
+  const read = new FieldReader(input, path);
+  const id = read.string('id', ID);
+  const title = read.string('title', TITLE);
+  const message = read.string('message', MESSAGE);
+  const link = read.string('link', LINK);
+  const group = read.string('group', OPTIONAL_ID);
+  const to = read.string('to', OPTIONAL_ID);
+  if (read.issue) return { ok: false, issue: read.issue };
   const level = input['level'];
   if (!NOTIFICATION_LEVELS.includes(level as NotificationLevel)) {
     return invalid(`${path}.level`, `${path}.level must be one of ${NOTIFICATION_LEVELS.join(', ')}`);
   }
-  return collect([id, title, message, link, group, to], () => ({
-    id: id.ok ? id.value! : '',
-    level: level as NotificationLevel,
-    title: title.ok ? title.value! : '',
-    message: message.ok ? message.value! : '',
-    ...optional('link', link.ok ? safeLink(link.value) : undefined),
-    ...optional('group', group.ok ? group.value : undefined),
-    ...optional('to', to.ok ? to.value : undefined),
-  }));
+  return valid(withOptional({ id: id!, level: level as NotificationLevel, title: title!, message: message ?? '' }, { link: safeLink(link), group, to }));
 }
+
+// Field rules of the two event payloads, built once (they run for every live event).
+const ID: StringOptions = { max: 200 };
+const OPTIONAL_ID: StringOptions = { optional: true, max: 200 };
+const TITLE: StringOptions = { max: 500 };
+const MESSAGE: StringOptions = { allowEmpty: true };
+const LINK: StringOptions = { optional: true, max: 2000 };
 
 /** Validates a `notification.read` payload: `{ state, ids }` or `{ state, all: true }`. */
 export function validateNotificationRead(input: unknown, path = 'payload'): Out<NotificationReadPayload> {
@@ -146,22 +149,16 @@ export function validateNotificationRead(input: unknown, path = 'payload'): Out<
 /** Validates an `activity.new` payload; unsafe links and avatars are dropped, not rejected. */
 export function validateActivity(input: unknown, path = 'payload'): Out<ActivityPayload> {
   if (!isRecord(input)) return invalid(path, `${path} must be an object`);
-  const id = readString(input, 'id', path, { max: 200 });
-  const userId = readString(input, 'userId', path, { optional: true, max: 200 });
-  const userName = readString(input, 'userName', path, { max: 200 });
-  const action = readString(input, 'action', path, { max: 500 });
-  const target = readString(input, 'target', path, { max: 500 });
-  const link = readString(input, 'link', path, { optional: true, max: 2000 });
-  const avatar = readString(input, 'avatar', path, { optional: true, max: 2000 });
-  return collect([id, userId, userName, action, target, link, avatar], () => ({
-    id: id.ok ? id.value! : '',
-    ...optional('userId', userId.ok ? userId.value : undefined),
-    userName: userName.ok ? userName.value! : '',
-    action: action.ok ? action.value! : '',
-    target: target.ok ? target.value! : '',
-    ...optional('link', link.ok ? safeLink(link.value) : undefined),
-    ...optional('avatar', avatar.ok ? safeLink(avatar.value) : undefined),
-  }));
+  const read = new FieldReader(input, path);
+  const id = read.string('id', ID);
+  const userId = read.string('userId', OPTIONAL_ID);
+  const userName = read.string('userName', ID);
+  const action = read.string('action', TITLE);
+  const target = read.string('target', TITLE);
+  const link = read.string('link', LINK);
+  const avatar = read.string('avatar', LINK);
+  if (read.issue) return { ok: false, issue: read.issue };
+  return valid(withOptional({ id: id!, userName: userName!, action: action!, target: target! }, { userId, link: safeLink(link), avatar: safeLink(avatar) }));
 }
 
 /** Validates a `presence.update` payload. */
@@ -241,6 +238,13 @@ export function validateError(input: unknown, path = 'payload'): Out<ErrorPayloa
 export function validateEmpty(input: unknown, path = 'payload'): Out<EmptyPayload> {
   if (input !== undefined && !isRecord(input)) return invalid(path, `${path} must be an object`);
   return valid({});
+}
+
+/** `base` with those of `extra` that are defined, added in place (no spreads: every event passes here). */
+function withOptional<T extends object, E extends object>(base: T, extra: E): T & { [K in keyof E]?: Exclude<E[K], undefined> } {
+  const out = base as Record<string, unknown>;
+  for (const key in extra) if (extra[key] !== undefined) out[key] = extra[key];
+  return base as T & { [K in keyof E]?: Exclude<E[K], undefined> };
 }
 
 /** Spreads `{ [key]: value }` only when the value is defined, so optional fields stay absent. */

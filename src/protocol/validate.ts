@@ -35,18 +35,53 @@ export function readString(
   record: Record<string, unknown>,
   key: string,
   path: string,
-  options: { optional?: boolean; max?: number; allowEmpty?: boolean } = {},
+  options: StringOptions = {},
 ): Validation<string | undefined> {
   const value = record[key];
-  const field = path ? `${path}.${key}` : key;
   if (value === undefined || value === null) {
-    return options.optional ? valid(undefined) : invalid(field, `${field} is required`);
+    return options.optional ? VALID_UNDEFINED : invalid(fieldName(path, key), `${fieldName(path, key)} is required`);
   }
-  if (typeof value !== 'string') return invalid(field, `${field} must be a string`);
-  if (!options.allowEmpty && value.trim() === '') return invalid(field, `${field} must not be empty`);
+  if (typeof value !== 'string') return invalid(fieldName(path, key), `${fieldName(path, key)} must be a string`);
+  if (!options.allowEmpty && !NOT_BLANK.test(value)) return invalid(fieldName(path, key), `${fieldName(path, key)} must not be empty`);
   const max = options.max ?? MAX_TEXT;
-  if (value.length > max) return invalid(field, `${field} must be at most ${max} characters`);
+  if (value.length > max) return invalid(fieldName(path, key), `${fieldName(path, key)} must be at most ${max} characters`);
   return valid(value);
+}
+
+// Built only for a failure: every event passes through here.
+const fieldName = (path: string, key: string) => (path ? `${path}.${key}` : key);
+const VALID_UNDEFINED: Validation<undefined> = valid(undefined);
+/** Anything but the white space `trim()` removes. */
+const NOT_BLANK = /\S/;
+
+/** Options of {@link readString} and {@link FieldReader.string}. */
+export interface StringOptions {
+  readonly optional?: boolean;
+  readonly max?: number;
+  readonly allowEmpty?: boolean;
+}
+
+/**
+ * {@link readString} for validators on the hot path (every live event): reads the string fields
+ * of one record and keeps the first issue, allocating nothing per field. After an issue every
+ * read answers undefined; check {@link FieldReader.issue} before using the values.
+ */
+export class FieldReader {
+  issue: ValidationIssue | null = null;
+
+  constructor(
+    readonly record: Record<string, unknown>,
+    readonly path: string,
+  ) {}
+
+  string(key: string, options: StringOptions = {}): string | undefined {
+    if (this.issue !== null) return undefined;
+    const value = this.record[key];
+    if (typeof value === 'string' && value.length <= (options.max ?? MAX_TEXT) && (options.allowEmpty || NOT_BLANK.test(value))) return value;
+    const checked = readString(this.record, key, this.path, options);
+    if (!checked.ok) this.issue = checked.issue;
+    return undefined;
+  }
 }
 
 /** Whether `value` is a number that is a safe integer. */
@@ -64,8 +99,11 @@ export function safeLink(value: string | undefined): string | undefined {
   if (trimmed === '') return undefined;
   // Browsers skip tabs and newlines inside URLs and read `\` as `/`, so `/\evil.example` or
   // `/<tab>/evil.example` would leave the site: refuse any of them outright.
-  if (/[\u0000-\u001f\u007f\\]/.test(trimmed)) return undefined;
-  if (/^https?:\/\//i.test(trimmed)) {
+  if (UNSAFE_CHARACTERS.test(trimmed)) return undefined;
+  // The common shapes need no parse (at 10,000 events a second it was a third of the feeds' time):
+  // an http(s) URL with a lower-case host and a path, kept as sent.
+  if (PLAIN_ABSOLUTE.test(trimmed)) return trimmed;
+  if (ABSOLUTE.test(trimmed)) {
     try {
       const url = new URL(trimmed);
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
@@ -74,15 +112,16 @@ export function safeLink(value: string | undefined): string | undefined {
     }
   }
   // Relative: a path, a query or a fragment, but never protocol-relative (//host) or a scheme.
-  if (!/^(\/(?!\/)|\.{1,2}\/|\?|#)/.test(trimmed)) return undefined;
-  // Belt and braces: resolved against any base, a relative link must stay on that base's origin.
-  const base = 'https://relative.invalid/';
-  try {
-    return new URL(trimmed, base).origin === new URL(base).origin ? trimmed : undefined;
-  } catch {
-    return undefined;
-  }
+  // Without control characters and `\` (refused above), a reference of these shapes resolves
+  // on its base's origin whatever follows, so it needs no parse either.
+  return RELATIVE.test(trimmed) ? trimmed : undefined;
 }
+
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\\]/;
+const ABSOLUTE = /^https?:\/\//i;
+/** `http(s)://host[:port]` then a path, query or fragment of printable ASCII without spaces. */
+const PLAIN_ABSOLUTE = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?[/?#][\x21-\x7e]*$/;
+const RELATIVE = /^(?:\/(?!\/)|\.{1,2}\/|\?|#)/;
 
 /**
  * A user id as the kit accepts it from pages and the network: 1 to 200 characters, no control

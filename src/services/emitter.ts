@@ -6,6 +6,10 @@ import type { Unsubscribe } from './types.js';
  */
 export class Emitter<Events extends object> {
   readonly #handlers = new Map<keyof Events, Set<(value: never) => void>>();
+  // What `emit` calls, per type: a copy made on the first emit after a change, so a handler that
+  // subscribes or leaves meanwhile does not change the current round, and a stream of events
+  // (thousands a second) copies nothing.
+  readonly #snapshots = new Map<keyof Events, readonly ((value: never) => void)[]>();
 
   constructor(private readonly onHandlerError: (error: unknown) => void = () => {}) {}
 
@@ -17,16 +21,22 @@ export class Emitter<Events extends object> {
     }
     const entry = handler as (value: never) => void;
     set.add(entry);
+    this.#snapshots.delete(type);
     return () => {
-      set.delete(entry);
+      if (set.delete(entry)) this.#snapshots.delete(type);
       if (set.size === 0 && this.#handlers.get(type) === set) this.#handlers.delete(type);
     };
   }
 
   emit<K extends keyof Events>(type: K, value: Events[K]): void {
-    const set = this.#handlers.get(type);
-    if (!set) return;
-    for (const handler of [...set]) {
+    let handlers = this.#snapshots.get(type);
+    if (!handlers) {
+      const set = this.#handlers.get(type);
+      if (!set) return;
+      handlers = [...set];
+      this.#snapshots.set(type, handlers);
+    }
+    for (const handler of handlers) {
       try {
         (handler as (value: Events[K]) => void)(value);
       } catch (error) {
@@ -48,5 +58,6 @@ export class Emitter<Events extends object> {
 
   clear(): void {
     this.#handlers.clear();
+    this.#snapshots.clear();
   }
 }

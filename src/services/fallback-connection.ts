@@ -75,6 +75,11 @@ interface Rung {
   timer: TimerHandle | null;
 }
 
+/** Whether `cursor` (`<epoch>:<seq>`) is on `epoch`; epochs hold no `:`. */
+function onEpoch(cursor: string, epoch: string | null): boolean {
+  return epoch !== null && cursor.length > epoch.length && cursor.charCodeAt(epoch.length) === 58 && cursor.startsWith(epoch);
+}
+
 const DEFAULT_CHAIN: readonly Transport[] = ['websocket', 'sse', 'polling'];
 /** Failures that another transport cannot fix: the server refused who we are. */
 const AUTH_REASONS = new Set(['forbidden', 'unauthorized', 'token-expired']);
@@ -527,8 +532,12 @@ export class FallbackConnection extends ConnectionBase {
       return;
     }
     if (frame.seq !== undefined) {
-      const at = parseCursor(rung.conn.cursor);
-      if (at && at.epoch !== this.#tracker.epoch) this.#tracker.reset(at.epoch, frame.prev ?? frame.seq - 1);
+      const cursor = rung.conn.cursor;
+      // Parsed only when the rung's epoch is not ours (rare): this runs for every event.
+      if (cursor !== null && !onEpoch(cursor, this.#tracker.epoch)) {
+        const at = parseCursor(cursor);
+        if (at && at.epoch !== this.#tracker.epoch) this.#tracker.reset(at.epoch, frame.prev ?? frame.seq - 1);
+      }
       if (this.#tracker.lastSeq !== null && frame.seq <= this.#tracker.lastSeq) {
         this.#logger.debug('fallback-connection: dropped a seq already delivered', frame.seq);
         return;

@@ -199,6 +199,21 @@ describe('cursors and links', () => {
     }
   });
 
+  test('safeLink keeps only links that resolve to http(s), and relative ones stay on the page origin', () => {
+    const base = 'https://app.example/';
+    const kept = [];
+    for (const link of ['/a', '/a//b', './/evil.example', '../../../x', '?//evil.example', '#//evil.example', '/%2F%2Fevil.example', '/.%2e/x',
+      'https://Example.COM/x', 'https://example.com:8080/a?b#c', 'http://127.0.0.1/x', 'https://a..b/x', 'https://example.com/"<x>', 'https://example.com?q']) {
+      const safe = safeLink(link);
+      if (safe === undefined) continue;
+      kept.push(link);
+      const url = new URL(safe, base);
+      assert.ok(url.protocol === 'https:' || url.protocol === 'http:', link);
+      if (!/^https?:/i.test(link)) assert.equal(url.origin, 'https://app.example', link);
+    }
+    assert.ok(kept.length >= 12, `kept ${kept.join(' ')}`);
+  });
+
   test('safeLink rejects relative-looking links that a browser would send off-site (backslash, tab, newline)', () => {
     for (const bad of ['/\\evil.example/phish', '/\t/evil.example/phish', '/\n/evil.example', '\\\\evil.example', '/\r\n/evil.example', 'https://ok.example/\tx']) {
       assert.equal(safeLink(bad), undefined, JSON.stringify(bad));
