@@ -283,8 +283,13 @@ const api = {
     };
   },
 
-  /** What the measured element shows first: the newest item's seq and id, read through its public list. */
-  newest(): { seq: number | null; id: string | null } {
+  /**
+   * What the measured element shows first once it settled (`updateComplete`: a feed in a burst
+   * renders a few times a second, so the last arrivals show within 250 ms): the newest item's seq
+   * and id, read through its public list.
+   */
+  async newest(): Promise<{ seq: number | null; id: string | null }> {
+    if (measured instanceof LitElement) await measured.updateComplete;
     const first = listOf(measured)[0];
     return { seq: first?.seq ?? null, id: first?.id ?? null };
   },

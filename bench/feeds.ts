@@ -29,6 +29,8 @@ const QUIET_MS = 5_000;
 const CYCLES_BUDGET_MS = 10_000;
 
 const FLAGS = CHROME_FLAGS;
+// `BENCH_CPU_PROFILE=<dir>` writes a DevTools CPU profile of each measured window there (it slows the run).
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
 /** The goals of issue 4, by figure. */
 export const FEED_GOALS = {
@@ -194,6 +196,8 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
 
     // The measured window: from the first publish until the last event arrived and two frames passed.
     await page.evaluate(() => window.bench.start());
+    if (PROFILE_DIR) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    if (process.env.BENCH_TRACE) await page.tracing.start({ path: path.join(process.env.BENCH_TRACE, `${kind}-${events}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'toplevel'] });
     const before = await metrics(cdp);
     const load = publishPaced(server, events, TOTAL, RATE, next);
     next += TOTAL;
@@ -203,6 +207,11 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
     await load.stop();
     const publishMs = (load.finishedAt || Date.now()) - load.start;
     const after = await metrics(cdp);
+    if (process.env.BENCH_TRACE) await page.tracing.stop();
+    if (PROFILE_DIR) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(path.join(PROFILE_DIR, `${kind}-${events}.cpuprofile`), JSON.stringify(profile));
+    }
     const gaps = await page.evaluate((from, to) => window.bench.gaps(from, to), load.firstSeq, load.lastSeq);
     const frames = await page.evaluate(() => window.bench.stop());
     const newest = await page.evaluate(() => window.bench.newest());
@@ -266,7 +275,7 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
       // 10,000 events behind gets `sys.reset` and skips ahead: both lose events by design.
       reconnects: connection.reconnects,
       resets: connection.resets,
-      // The element's newest item is the last event published: it kept up to the end.
+      // Once settled, the element's newest item is the last event published: it kept up to the end.
       newestShown: newest.seq === load.lastSeq,
       frames: frames.frames,
       medianFrameMs: round(frames.medianFrameMs, 1),

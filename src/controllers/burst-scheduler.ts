@@ -1,4 +1,4 @@
-import { type FrameScheduler, animationFrameScheduler } from '../../controllers/frame-batcher.js';
+import { type FrameScheduler, animationFrameScheduler } from './frame-batcher.js';
 
 /** Items per second above which a stream counts as a burst. */
 export const BURST_RATE = 100;

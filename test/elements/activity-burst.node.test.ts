@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import sinon from 'sinon';
 import type { FrameScheduler } from '../../src/controllers/frame-batcher.js';
-import { BURST_INTERVAL_MS, BurstScheduler } from '../../src/elements/activity-feed/burst-scheduler.js';
+import { BURST_INTERVAL_MS, BurstScheduler } from '../../src/controllers/burst-scheduler.js';
 
 /** Frames driven by the test: `frame()` runs what was requested. */
 class ManualFrames implements FrameScheduler {

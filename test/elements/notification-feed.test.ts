@@ -245,6 +245,42 @@ describe('<notification-feed>', () => {
     expect(rows(feed)).to.have.length(50);
   });
 
+  it('in a stream of bursts waits 250 ms between renders instead of replacing every row each frame', async () => {
+    const { connection, feed } = await mount({ max: 5 });
+    // Fake frames and timers after mounting (a frame every 16 ms of fake time).
+    const clock = sinon.useFakeTimers({
+      now: Date.now(),
+      toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'Date'],
+    });
+    try {
+      let renders = 0;
+      feed.addController({ hostUpdated: () => void (renders += 1) });
+      const burst = (from: number) => {
+        for (let i = from; i < from + 100; i += 1) connection.emit(notificationEnvelope({ id: `s-${i}`, title: `s ${i}` }));
+      };
+      const first = () => rows(feed)[0]?.querySelector('[part="title"]')?.textContent;
+      burst(0);
+      await clock.tickAsync(20);
+      expect(first()).to.equal('s 99');
+      // 100 more a frame later: a burst. They render in the next frame; the next ones wait.
+      burst(100);
+      await clock.tickAsync(20);
+      expect(first()).to.equal('s 199');
+      const before = renders;
+      burst(200);
+      await clock.tickAsync(200);
+      expect(renders, 'rendered within the burst wait').to.equal(before);
+      expect(first()).to.equal('s 199');
+      await clock.tickAsync(100);
+      expect(first()).to.equal('s 299');
+      expect(renders).to.equal(before + 1);
+      expect(rows(feed)).to.have.length(5);
+      expect(feed.unreadCount).to.equal(300);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('C22: 10,000 notifications never hold more DOM rows than the cap and keep the newest', async () => {
     const { connection, feed } = await mount({ max: 50 });
     let shown = 0;

@@ -33,7 +33,7 @@ import {
   releaseSharedPool,
   viewSpec,
 } from './activity-view.js';
-import { BurstScheduler } from './burst-scheduler.js';
+import { BurstScheduler } from '../../controllers/burst-scheduler.js';
 import { useFrameResizeObserver } from './frame-resize-observer.js';
 import { type IntersectionObserverLike, SentinelWatch, browserIntersectionObserver } from './sentinel-watch.js';
 import { sharedStyles } from '../shared.styles.js';

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ConnectionController } from '../../controllers/connection-controller.js';
 import { LangController } from '../../controllers/lang-controller.js';
 import { ContextSubscription } from '../../controllers/context-subscription.js';
+import { BurstScheduler } from '../../controllers/burst-scheduler.js';
 import { FrameBatcher } from '../../controllers/frame-batcher.js';
 import { LiveAnnouncer } from '../../controllers/live-announcer.js';
 import { RelativeTimeController } from '../../controllers/relative-time-controller.js';
@@ -206,9 +207,13 @@ export class NotificationFeed extends LitElement {
 
   readonly #user = new ContextSubscription(this, userContext);
   readonly #api = new ContextSubscription(this, apiContext, () => this.#maybeLoad());
+  // In a burst the rows change faster than anyone reads: the stack then renders four times a
+  // second, not every frame (the toasts' rows would all be replaced each frame).
+  readonly #frames = new BurstScheduler();
   readonly #batch = new FrameBatcher<FeedNotification>(this, (items) => this.#add(items), {
     // Only the newest rows can survive the flush, so a burst in a hidden tab stays bounded.
     max: () => this.#cap,
+    scheduler: this.#frames,
   });
   // Timers render through the batch's frame, so a burst still gets one render per frame.
   readonly #times = new RelativeTimeController(this, () => this.#batch.requestFrame());
@@ -501,6 +506,7 @@ export class NotificationFeed extends LitElement {
   #add(items: FeedNotification[]): void {
     const dropped = this.#batch.dropped - this.#droppedSeen;
     this.#droppedSeen = this.#batch.dropped;
+    this.#frames.flushed(items.length + dropped);
     const { added, merged } = this.#inbox.add(items);
     if (dropped > 0) this.#inbox.addHidden(dropped);
     // Rows that arrive several to a frame do not fade in: nobody can follow them, and the
