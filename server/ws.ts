@@ -9,6 +9,9 @@ import { handleClientMessage, parseClientFrame } from './messages.js';
 import type { Store } from './store.js';
 import { Subscription, resetEnvelope, startPoint } from './subscription.js';
 
+/** Least time between two batch frames to one client while events stream, in ms: about a frame. */
+export const BATCH_WINDOW_MS = 16;
+
 /** Settings and services of the `/ws` endpoint. */
 export interface WsGatewayOptions {
   readonly hub: Hub;
@@ -120,16 +123,31 @@ function serveConnection(
   };
   // Logged events published together (a burst, a replay batch) leave as one frame, a JSON array,
   // for clients that asked (`?batch=1`): one frame costs the browser one MessageEvent and one parse
-  // instead of hundreds. Flushed on the next turn, and before anything else is sent, so order holds.
+  // instead of hundreds. Flushed on the next turn, or, in a stream, at most once per
+  // BATCH_WINDOW_MS (a browser renders once per frame anyway); and before anything else is sent,
+  // so order holds.
   let pending: string[] = [];
-  let flushTimer: ReturnType<typeof setImmediate> | null = null;
+  let cancelFlush: (() => void) | null = null;
+  let flushedAt = -Infinity;
   const flush = (): void => {
-    if (flushTimer !== null) clearImmediate(flushTimer);
-    flushTimer = null;
+    cancelFlush?.();
+    cancelFlush = null;
     if (pending.length === 0) return;
     const texts = pending;
     pending = [];
+    flushedAt = performance.now();
     write(texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`);
+  };
+  const scheduleFlush = (): void => {
+    if (cancelFlush !== null) return;
+    const wait = flushedAt + BATCH_WINDOW_MS - performance.now();
+    if (wait > 1) {
+      const timer = setTimeout(flush, wait);
+      cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(flush);
+      cancelFlush = () => clearImmediate(immediate);
+    }
   };
   const sendText = (text: string): void => {
     flush();
@@ -140,7 +158,7 @@ function serveConnection(
     if (!batching) return send(message);
     pending.push(JSON.stringify(message));
     if (pending.length >= MAX_BATCH) flush();
-    else flushTimer ??= setImmediate(flush);
+    else scheduleFlush();
   };
   const sendError = (code: string, message: string) => send(envelope('sys.error', { code, message }));
 
@@ -223,7 +241,8 @@ function serveConnection(
   });
   ws.on('close', (code) => {
     clearInterval(heartbeat);
-    if (flushTimer !== null) clearImmediate(flushTimer);
+    cancelFlush?.();
+    cancelFlush = null;
     pending = [];
     stopVolatile();
     subscription?.stop();

@@ -167,6 +167,24 @@ describe('WebSocket /ws', () => {
     await client.close();
   });
 
+  test('a stream of events leaves in batch frames at most about once per frame, in order', async () => {
+    const client = await Client.open(`${t.wsUrl}?batch=1`);
+    client.resume();
+    await settle(client);
+    const before = client.raw.length;
+    // One event per turn: without the window each would leave as its own frame.
+    const seqs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      seqs.push(t.server.publish('activity.new', { id: `w${i}`, userName: 'Ada', action: 'did', target: `w${i}` }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const events = await client.events(40);
+    assert.deepEqual(events.map((e) => e.seq), seqs);
+    const frames = client.raw.length - before;
+    assert.ok(frames < 20, `40 events in ${frames} frames`);
+    await client.close();
+  });
+
   test('replays a long backlog in batches, in order, with an unbroken prev chain', async () => {
     const probe = await Client.open(t.wsUrl);
     const { epoch, seq: start } = probe.frames[0]!.payload as { epoch: string; seq: number };
