@@ -17,7 +17,7 @@
 // text areas over a bare WebSocket relay give the machine's floor, reported as the baseline of
 // `keyToScreenP99Ms`: on a busy machine that floor, not the kit, decides the figure.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,10 @@ const WARMUP_CHARS = 30;
 const CHAR_INTERVAL_MS = 10; // 100 characters a second
 
 const FLAGS = CHROME_FLAGS;
+// `BENCH_CPU_PROFILE=<dir>` writes a DevTools CPU profile of each typing window there (`kit-writer`,
+// `kit-reader`, `floor-writer`, `floor-reader`) and a timeline trace of the kit's typing
+// (`kit.trace.json`, both windows): where the time goes. It slows the run.
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
 export const EDITOR_GOALS = {
   converged: 'true',
@@ -409,7 +413,7 @@ export async function keyToScreen(browser: Browser): Promise<TypingFigures> {
     await buildPage(pageDir);
     const server = await startServerProcess(pageDir, dataDir);
     try {
-      return await measureTyping(browser, `${server.url}/index.html`);
+      return await measureTyping(browser, `${server.url}/index.html`, 'kit');
     } finally {
       await server.close();
     }
@@ -446,14 +450,14 @@ textarea.addEventListener('beforeinput', (event) => socket.send(event.data ?? ''
     process.on('SIGTERM', () => process.exit(0));`;
   const relay = await startProcess(script);
   try {
-    return await measureTyping(browser, `${relay.url}/`);
+    return await measureTyping(browser, `${relay.url}/`, 'floor');
   } finally {
     await relay.close();
   }
 }
 
 /** Two windows on `url`; the first types, the second shows. */
-async function measureTyping(browser: Browser, url: string): Promise<TypingFigures> {
+async function measureTyping(browser: Browser, url: string, label: string): Promise<TypingFigures> {
   {
     const writer = await openWindow(browser, url);
     const reader = await openWindow(browser, url);
@@ -477,6 +481,7 @@ async function measureTyping(browser: Browser, url: string): Promise<TypingFigur
       (document.querySelector('collaborative-editor')?.shadowRoot ?? document).querySelector('textarea')!.focus(),
     );
 
+    const profiles = PROFILE_DIR ? await startProfiles(writer, reader, label) : null;
     const letters = 'abcdefghijklmnopqrstuvwxyz';
     const total = WARMUP_CHARS + TYPED_CHARS;
     const started = performance.now();
@@ -490,6 +495,7 @@ async function measureTyping(browser: Browser, url: string): Promise<TypingFigur
       if (shown >= total) break;
       await sleep(50);
     }
+    await profiles?.stop();
     const keys = await writer.evaluate(() => (window as unknown as EditorBenchWindow).bench.keys);
     const shown = await reader.evaluate(() => (window as unknown as EditorBenchWindow).bench.shown);
     const written = await reader.evaluate(() => (window as unknown as EditorBenchWindow).bench.written);
@@ -513,6 +519,39 @@ async function measureTyping(browser: Browser, url: string): Promise<TypingFigur
       framesPerSecond,
     };
   }
+}
+
+/** Starts a CPU profile of both windows (and a timeline trace of the kit's); `stop` writes them to PROFILE_DIR. */
+async function startProfiles(writer: Page, reader: Page, label: string): Promise<{ stop(): Promise<void> }> {
+  const dir = PROFILE_DIR!;
+  await mkdir(dir, { recursive: true });
+  const sessions = await Promise.all(
+    [writer, reader].map(async (page) => {
+      const cdp = await page.createCDPSession();
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+      return cdp;
+    }),
+  );
+  const trace = label === 'kit';
+  if (trace) {
+    await reader.tracing.start({
+      path: path.join(dir, `${label}.trace.json`),
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel', 'v8.execute', 'blink.user_timing'],
+    });
+  }
+  return {
+    async stop() {
+      if (trace) await reader.tracing.stop();
+      await Promise.all(
+        sessions.map(async (cdp, index) => {
+          const { profile } = await cdp.send('Profiler.stop');
+          await writeFile(path.join(dir, `${label}-${index === 0 ? 'writer' : 'reader'}.cpuprofile`), JSON.stringify(profile));
+          await cdp.detach();
+        }),
+      );
+    },
+  };
 }
 
 /** What the bench page keeps (see the watch script in buildPage). */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { checkpointWhenQuiet } from './checkpoint.js';
 
 /** One event of the ordered log as stored. `to` limits delivery to one user; null means everyone. */
 export interface LoggedEvent {
@@ -174,6 +175,8 @@ export function openStore(options: StoreOptions): Store {
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives process crashes; only a power cut may lose the last commits.
   db.pragma('synchronous = NORMAL');
+  // Not SQLite's automatic checkpoint, which stalls the event loop in the middle of a burst of commits.
+  const stopCheckpoints = checkpointWhenQuiet(db);
   db.exec(SCHEMA);
 
   const readMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
@@ -319,6 +322,7 @@ export function openStore(options: StoreOptions): Store {
     },
     seqOfItem: (itemId) => itemSeq.get(itemId)?.seq ?? null,
     close() {
+      stopCheckpoints();
       if (db.open) db.close();
     },
   };

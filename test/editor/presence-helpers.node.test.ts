@@ -72,5 +72,10 @@ describe('editor presence helpers', () => {
     assert.equal(collabStatusText(en, 'en', 'offline', 0, true), 'Offline');
     assert.equal(collabStatusText(fr, 'fr', 'offline', 1, true), 'Hors ligne · 1 modification pas encore enregistrée');
     assert.equal(collabStatusText(fr, 'fr', 'synced', 3, true), '3 modifications pas encore enregistrées');
+    // A tag Intl refuses: English rules, every time (the rules are kept per tag).
+    for (let i = 0; i < 2; i += 1) {
+      assert.equal(collabStatusText(en, 'not a tag!', 'synced', 1, true), '1 change not saved yet');
+      assert.equal(collabStatusText(en, 'not a tag!', 'synced', 2, true), '2 changes not saved yet');
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, nextFrame, waitUntil } from '@open-wc/testing';
+import sinon from 'sinon';
 import '../../src/define/collaborative-editor.js';
 import type { CollaborativeEditor } from '../../src/elements/collaborative-editor/collaborative-editor.js';
 import type { CollabPeersChangeEvent } from '../../src/events/collab-events.js';
@@ -38,6 +39,53 @@ function select(textarea: HTMLTextAreaElement, start: number, end: number, direc
 }
 
 const shadow = (editor: CollaborativeEditor) => editor.shadowRoot!;
+
+type Mounted = Awaited<ReturnType<typeof mount>>;
+const mirrorOf = (mounted: Mounted) => shadow(mounted.editor).querySelector('[part="carets"]')!.firstElementChild as HTMLElement;
+/** Width the text area gives its text: inside the padding, less the scrollbar. */
+function textWidth({ textarea }: Mounted): number {
+  const style = getComputedStyle(textarea);
+  return textarea.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+}
+const mirrorTextWidth = (mounted: Mounted) => mirrorOf(mounted).getBoundingClientRect().width;
+
+/** The selected line is drawn where the text area shows line `line` (one text line per line). */
+function expectLineShown({ editor, textarea }: Mounted, line: number): void {
+  const mark = shadow(editor).querySelector('[part="selection"]')!.getBoundingClientRect();
+  const area = getComputedStyle(textarea);
+  const lineHeight = parseFloat(area.lineHeight);
+  const paddingTop = parseFloat(area.paddingTop) + parseFloat(area.borderTopWidth);
+  const expectedTop = textarea.getBoundingClientRect().top + paddingTop + line * lineHeight - textarea.scrollTop;
+  expect(Math.abs(mark.top + mark.height / 2 - (expectedTop + lineHeight / 2))).to.be.below(lineHeight / 2);
+}
+
+/** Scrolls the text area so the selection is in view, then lets the scroll event run. */
+function scrollToMark({ editor, textarea }: Mounted): void {
+  const mark = shadow(editor).querySelector('[part="selection"]')!.getBoundingClientRect();
+  const mirror = shadow(editor).querySelector('[part="carets"]')!.getBoundingClientRect();
+  textarea.scrollTop += mark.top - mirror.top - 20;
+  textarea.dispatchEvent(new Event('scroll'));
+}
+
+/**
+ * The selection starts where the text area puts character `at`: a collapsed selection in the text
+ * area scrolled there is measured through a twin text area laid out the same way.
+ */
+function expectMarkOnText({ editor, textarea }: Mounted, text: string, at: number): void {
+  const mark = shadow(editor).querySelector('[part="selection"]')!.getBoundingClientRect();
+  // Text lines before `at` in the text area: a twin with the text up to `at` reports its height.
+  const twin = textarea.cloneNode() as HTMLTextAreaElement;
+  twin.style.cssText = `position:absolute;visibility:hidden;inline-size:${textarea.getBoundingClientRect().width}px;block-size:0;min-block-size:0`;
+  textarea.after(twin);
+  twin.value = `${text.slice(0, at)}x`;
+  const area = getComputedStyle(textarea);
+  const lineHeight = parseFloat(area.lineHeight);
+  const paddingBlock = parseFloat(area.paddingTop) + parseFloat(area.paddingBottom);
+  const linesBefore = Math.round((twin.scrollHeight - paddingBlock) / lineHeight) - 1;
+  twin.remove();
+  const expectedTop = textarea.getBoundingClientRect().top + parseFloat(area.borderTopWidth) + parseFloat(area.paddingTop) + linesBefore * lineHeight - textarea.scrollTop;
+  expect(Math.abs(mark.top + mark.height / 2 - (expectedTop + lineHeight / 2)), 'selection on its text line').to.be.below(lineHeight / 2);
+}
 const caretOf = (editor: CollaborativeEditor, name: string) =>
   [...shadow(editor).querySelectorAll('[part="caret"]')].find((caret) => caret.textContent === name) as HTMLElement | undefined;
 const selectionText = (editor: CollaborativeEditor) =>
@@ -102,14 +150,100 @@ describe('<collaborative-editor> presence', () => {
 
     bob.textarea.scrollTop = 400;
     bob.textarea.dispatchEvent(new Event('scroll'));
-    expect(carets.scrollTop).to.equal(bob.textarea.scrollTop);
     expect(bob.textarea.scrollTop).to.be.above(0);
-    // The selected line is drawn where the text area shows line 50.
-    const mark = shadow(bob.editor).querySelector('[part="selection"]')!.getBoundingClientRect();
-    const lineHeight = parseFloat(area.lineHeight);
-    const paddingTop = parseFloat(area.paddingTop) + parseFloat(area.borderTopWidth);
-    const expectedTop = bob.textarea.getBoundingClientRect().top + paddingTop + 50 * lineHeight - bob.textarea.scrollTop;
-    expect(Math.abs(mark.top + mark.height / 2 - (expectedTop + lineHeight / 2))).to.be.below(lineHeight / 2);
+    expectLineShown(bob, 50);
+  });
+
+  it('keeps the carets on their text when the text area scrolls while text arrives', async () => {
+    const id = newDocId();
+    const ada = await mount(id, person('Ada', '#b91c1c'));
+    const bob = await mount(id, person('Bob', '#1d4ed8'));
+    await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
+    const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n');
+    type(ada.textarea, lines);
+    await waitUntil(() => bob.textarea.value === lines);
+    const at = lines.indexOf('line 50');
+    select(ada.textarea, at, at + 'line 50'.length);
+    await waitUntil(() => selectionText(bob.editor) === 'line 50', "Ada's selection shows");
+
+    // Bob types at the end and his text area follows the caret down, in the same task: the
+    // scroll lands before the mirror has the new lines.
+    const longer = `${lines}${Array.from({ length: 40 }, (_, i) => `\nmore ${i}`).join('')}`;
+    type(bob.textarea, longer);
+    bob.textarea.scrollTop = bob.textarea.scrollHeight;
+    await waitUntil(() => bob.textarea.scrollTop > 0 && selectionText(bob.editor) === 'line 50');
+    await nextFrame();
+    await nextFrame();
+    expectLineShown(bob, 50);
+  });
+
+  it('follows a resize and a font change of the text area', async () => {
+    const id = newDocId();
+    const ada = await mount(id, person('Ada', '#b91c1c'));
+    const bob = await mount(id, person('Bob', '#1d4ed8'));
+    await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
+    // Long lines that wrap differently at every width.
+    const lines = Array.from({ length: 60 }, (_, i) => `line ${i} ${'wrapping words '.repeat(i % 7)}`).join('\n');
+    type(ada.textarea, lines);
+    await waitUntil(() => bob.textarea.value === lines);
+    const at = lines.indexOf('line 50');
+    select(ada.textarea, at, at + 'line 50'.length);
+    await waitUntil(() => selectionText(bob.editor) === 'line 50', "Ada's selection shows");
+    await nextFrame();
+    expect(mirrorTextWidth(bob)).to.equal(textWidth(bob));
+
+    // A scrollbar that takes room comes (headless Chromium's for overflowing text areas take none).
+    const scrollbar = new CSSStyleSheet();
+    scrollbar.replaceSync('textarea { overflow-y: scroll; scrollbar-gutter: stable; }');
+    shadow(bob.editor).adoptedStyleSheets = [...shadow(bob.editor).adoptedStyleSheets, scrollbar];
+    expect(bob.textarea.offsetWidth - bob.textarea.clientWidth, 'a scrollbar').to.be.above(2);
+    await nextFrame();
+    await nextFrame();
+    expect(mirrorTextWidth(bob), 'with the scrollbar').to.equal(textWidth(bob));
+    scrollToMark(bob);
+    expectMarkOnText(bob, lines, at);
+
+    bob.editor.style.inlineSize = '260px';
+    await nextFrame();
+    await nextFrame();
+    expect(mirrorTextWidth(bob), 'narrower').to.equal(textWidth(bob));
+    scrollToMark(bob);
+    expectMarkOnText(bob, lines, at);
+
+    bob.editor.style.setProperty('--rt-editor-font', '22px monospace');
+    await nextFrame();
+    await nextFrame();
+    expect(mirrorTextWidth(bob), 'another font').to.equal(textWidth(bob));
+    scrollToMark(bob);
+    expectMarkOnText(bob, lines, at);
+  });
+
+  it('draws remote keystrokes without measuring the text area', async () => {
+    const id = newDocId();
+    const ada = await mount(id, person('Ada', '#b91c1c'));
+    const bob = await mount(id, person('Bob', '#1d4ed8'));
+    await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
+    type(ada.textarea, 'typed');
+    await waitUntil(() => caretOf(bob.editor, 'Ada') !== undefined, "Ada's caret shows");
+    await nextFrame();
+    const reads = [
+      sinon.spy(window, 'getComputedStyle'),
+      sinon.spy(HTMLElement.prototype, 'offsetWidth', ['get']).get,
+      sinon.spy(Element.prototype, 'clientWidth', ['get']).get,
+    ];
+    try {
+      let text = 'typed';
+      for (const letter of 'abcdefghij') {
+        text += letter;
+        type(ada.textarea, text);
+        await waitUntil(() => bob.textarea.value === text && shadow(bob.editor).querySelector('[part="carets"]')!.textContent === `${text}Ada\u200b`);
+        await bob.editor.updateComplete;
+      }
+      await nextFrame();
+      expect(reads.map((read) => read.callCount)).to.deep.equal([0, 0, 0]);
+    } finally {
+      sinon.restore();
+    }
   });
 
   it("the editor's user property overrides the provider's user, and a change is shared without reopening", async () => {

@@ -93,14 +93,28 @@ export function collabStatusLabel(strings: CollabEditorStrings, state: CollabEdi
   return strings[STATUS_KEYS[state]];
 }
 
+/** Plural rules by language tag (`null`: a tag Intl refuses). Bounded: pages use a few languages. */
+const pluralRules = new Map<string, Intl.PluralRules | null>();
+const PLURAL_RULES_KEPT = 16;
+
+/** Built once per language: a new `Intl.PluralRules` costs far more than a status render. */
+function pluralRulesFor(lang: string): Intl.PluralRules | null {
+  let rules = pluralRules.get(lang);
+  if (rules !== undefined) return rules;
+  try {
+    rules = new Intl.PluralRules(lang);
+  } catch {
+    rules = null;
+  }
+  if (pluralRules.size >= PLURAL_RULES_KEPT) pluralRules.clear();
+  pluralRules.set(lang, rules);
+  return rules;
+}
+
 /** "3 changes not saved yet", in the language's plural form (French counts 0 and 1 as one). */
 export function unsavedLabel(strings: CollabEditorStrings, lang: string, count: number): string {
-  let form: Intl.LDMLPluralRule = count === 1 ? 'one' : 'other';
-  try {
-    form = new Intl.PluralRules(lang).select(count);
-  } catch {
-    // An unknown language tag: English rules.
-  }
+  // An unknown language tag: English rules.
+  const form = pluralRulesFor(lang)?.select(count) ?? (count === 1 ? 'one' : 'other');
   return (form === 'one' ? strings.unsavedOne : strings.unsavedOther).replaceAll('{count}', String(count));
 }
 
@@ -117,7 +131,7 @@ export function collabStatusText(
   confirmsSaves: boolean,
 ): string {
   if (unsaved <= 0 || state === 'saved' || state === 'idle' || state === 'closed') return collabStatusLabel(strings, state);
+  if (state === 'synced') return confirmsSaves ? unsavedLabel(strings, lang, unsaved) : collabStatusLabel(strings, state);
   const count = unsavedLabel(strings, lang, unsaved);
-  if (state === 'synced') return confirmsSaves ? count : collabStatusLabel(strings, state);
   return strings.statusWithUnsaved.replaceAll('{status}', collabStatusLabel(strings, state)).replaceAll('{unsaved}', count);
 }

@@ -55,6 +55,9 @@ export const collaborativeEditorStyles = css`
     position: absolute;
     inset: 0;
     overflow: hidden;
+    /* Its size comes from the field, never from its text: the text it takes per keystroke lays out
+       only itself. Paint is clipped at the padding box, as overflow: hidden already does. */
+    contain: strict;
     pointer-events: none;
     padding-block: var(--rt-editor-padding-block, 0.5em);
     padding-inline: var(--rt-editor-padding-inline, 0.75em);

@@ -136,6 +136,7 @@ export class CollaborativeEditor extends LitElement {
 
   @query('textarea') private _textarea!: HTMLTextAreaElement | null;
   @query('.carets') private _carets!: HTMLElement | null;
+  @query('.mirror') private _mirror!: HTMLElement | null;
 
   readonly #collab = new ContextSubscription(this, collabContext, () => this.requestUpdate());
   readonly #user = new ContextSubscription(this, userContext, () => this.requestUpdate());
@@ -165,6 +166,15 @@ export class CollaborativeEditor extends LitElement {
   /** The local selection last shared, so an unchanged one is not sent again. */
   #sharedCursor = '';
   #unloadGuard = false;
+  /**
+   * Measures the text area's scrollbar when its box changes (a resize, a font change, a scrollbar
+   * coming or going), after layout: a render never has to ask for layout.
+   */
+  #resizeObserver: ResizeObserver | null = null;
+  /** The scrollbar width last given to the mirror. */
+  #scrollbar = -1;
+  /** The status text's unsaved count changed and renders with the next frame. */
+  #countStale = false;
 
   /** The current text of the document (the text area's value while no document is open). */
   get text(): string {
@@ -196,6 +206,8 @@ export class CollaborativeEditor extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#resizeObserver?.disconnect();
+    this.#resizeObserver = null;
     this.#close();
   }
 
@@ -236,14 +248,14 @@ export class CollaborativeEditor extends LitElement {
           @keyup=${this.#onSelection}
           @pointerup=${this.#onSelection}
           @focus=${this.#onSelection}
-          @scroll=${this.#alignCarets}
+          @scroll=${this.#alignScroll}
         ></textarea>
         <!-- No whitespace inside: the mirror wraps text as pre-wrap, where it would take up room. -->
-        <div part="carets" class="carets" aria-hidden="true">${remoteCaretsOrNothing(
+        <div part="carets" class="carets" aria-hidden="true"><div class="mirror">${remoteCaretsOrNothing(
           this._textarea?.value ?? '',
           this._cursors,
           strings.anonymous,
-        )}</div>
+        )}</div></div>
       </div>`;
   }
 
@@ -257,7 +269,12 @@ export class CollaborativeEditor extends LitElement {
     super.updated(changed);
     // The text area exists from the first render on; bind it to the session opened in willUpdate.
     if (this.#session && !this.#binding && this._textarea) this.#bind(this._textarea, this.#session);
-    if (this._cursors.length > 0) this.#alignCarets();
+    // Nothing here reads layout: the mirror follows the text area through its scroll events and
+    // the resize observer, so a render per keystroke costs no forced style or layout.
+    if (!this.#resizeObserver && this._textarea) {
+      this.#resizeObserver = new ResizeObserver(this.#alignWidth);
+      this.#resizeObserver.observe(this._textarea);
+    }
   }
 
   /**
@@ -279,17 +296,37 @@ export class CollaborativeEditor extends LitElement {
     if (this.#session) this.#schedule('cursor');
   }
 
-  /** Keeps the mirror on the text area's scroll position and text width (its scrollbar). */
-  readonly #alignCarets = (): void => {
+  /**
+   * Moves the mirror's text with the text area's scroll position. A transform rather than the
+   * mirror's own scroll offset: that would be clamped to the mirror's old text while new text
+   * waits for the next render, and writing it forces layout.
+   */
+  readonly #alignScroll = (): void => {
+    const textarea = this._textarea;
+    const mirror = this._mirror;
+    if (!textarea || !mirror) return;
+    const { scrollLeft, scrollTop } = textarea;
+    mirror.style.transform = scrollLeft === 0 && scrollTop === 0 ? '' : `translate(${-scrollLeft}px, ${-scrollTop}px)`;
+  };
+
+  /**
+   * Gives the mirror the text area's text width: its scrollbar takes room from the text. Runs
+   * from the resize observer, after layout, so the reads cost nothing; the content box it watches
+   * changes when a scrollbar comes or goes, the area is resized or a font change reflows it.
+   */
+  readonly #alignWidth = (): void => {
     const textarea = this._textarea;
     const carets = this._carets;
     if (!textarea || !carets) return;
     const style = getComputedStyle(textarea);
     const borders = parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth);
     const scrollbar = Math.max(0, textarea.offsetWidth - textarea.clientWidth - borders);
-    carets.style.setProperty('--rt-editor-scrollbar', `${scrollbar}px`);
-    carets.scrollTop = textarea.scrollTop;
-    carets.scrollLeft = textarea.scrollLeft;
+    if (scrollbar !== this.#scrollbar) {
+      this.#scrollbar = scrollbar;
+      carets.style.setProperty('--rt-editor-scrollbar', `${scrollbar}px`);
+    }
+    // A resize may clamp the scroll position; its scroll event follows, this keeps the frame right.
+    this.#alignScroll();
   };
 
   /** Binds the text area to the open session's text. */
@@ -358,6 +395,7 @@ export class CollaborativeEditor extends LitElement {
     this.#opened = null;
     this.#confirmsSaves = false;
     this.#pendingState = null;
+    this.#countStale = false;
     this.#sharedCursor = '';
     if (this._peers.length > 0) this._peers = [];
     if (this._cursors.length > 0) this._cursors = [];
@@ -384,10 +422,14 @@ export class CollaborativeEditor extends LitElement {
     this.#queued.clear();
     const session = this.#session;
     if (!session) return;
-    if (work.has('status') && this.#pendingState !== null) {
-      const next = this.#pendingState;
-      this.#pendingState = null;
-      this.#setState(next, this.#connected);
+    if (work.has('status')) {
+      if (this.#countStale) this.requestUpdate();
+      this.#countStale = false;
+      if (this.#pendingState !== null) {
+        const next = this.#pendingState;
+        this.#pendingState = null;
+        this.#setState(next, this.#connected);
+      }
     }
     if (work.has('cursor')) this.#shareCursor(session);
     if (work.has('awareness')) this.#readPeers(session);
@@ -444,12 +486,19 @@ export class CollaborativeEditor extends LitElement {
   #applyStatus(status: CollabStatus): void {
     this.#connected = status.connected;
     const unsaved = status.unsaved ?? 0;
+    const next = status.state;
     // With our server each keystroke takes the count to 1 and back within a round trip: render
-    // only when the status text can show it.
-    if (unsaved !== this._unsaved && this.state !== 'saved') this.requestUpdate();
+    // only when the status text can show it, and while synced at most once per frame, with the flip.
+    if (unsaved !== this._unsaved && this.state !== 'saved') {
+      if (settled(this.state) && settled(next)) {
+        this.#countStale = true;
+        this.#schedule('status');
+      } else {
+        this.requestUpdate();
+      }
+    }
     this._unsaved = unsaved;
     this.#guardUnload();
-    const next = status.state;
     if (settled(this.state) && settled(next)) {
       this.#pendingState = next === this.state ? null : next;
       if (this.#pendingState !== null) this.#schedule('status');
