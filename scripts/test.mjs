@@ -73,6 +73,12 @@ if (only !== 'browser') {
 
 if (only !== 'node') {
   if (!ensureChromium()) process.exit(1);
+  // The CDN files, for test/distribution/ (it loads them as a page would).
+  const cdn = await run('npx', ['vite', 'build', '--logLevel', 'error']);
+  if (cdn.code !== 0) {
+    console.log('\nthe CDN build failed');
+    failed += 1;
+  }
   const browser = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', '--static-logging'], {
     CHROME_PATH: chromePath(),
   });
