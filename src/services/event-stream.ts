@@ -97,6 +97,11 @@ export class EventStream extends ConnectionBase {
     return this.#tracker.cursor;
   }
 
+  /** The server log's epoch this has reached (the cursor's first part), or null. */
+  get epoch(): string | null {
+    return this.#tracker.epoch;
+  }
+
 
 
 

@@ -25,6 +25,8 @@ import {
 export interface FallbackTransport extends RealtimeConnection {
   /** Resume point `<epoch>:<seq>` it has reached, or null. */
   readonly cursor: string | null;
+  /** The cursor's epoch, when the rung can tell it without formatting the cursor (checked per event). */
+  readonly epoch?: string | null;
   connect(): void;
   close(): void;
 }
@@ -73,11 +75,6 @@ interface Rung {
   readonly off: Unsubscribe[];
   /** A probe's deadline. */
   timer: TimerHandle | null;
-}
-
-/** Whether `cursor` (`<epoch>:<seq>`) is on `epoch`; epochs hold no `:`. */
-function onEpoch(cursor: string, epoch: string | null): boolean {
-  return epoch !== null && cursor.length > epoch.length && cursor.charCodeAt(epoch.length) === 58 && cursor.startsWith(epoch);
 }
 
 const DEFAULT_CHAIN: readonly Transport[] = ['websocket', 'sse', 'polling'];
@@ -532,12 +529,9 @@ export class FallbackConnection extends ConnectionBase {
       return;
     }
     if (frame.seq !== undefined) {
-      const cursor = rung.conn.cursor;
-      // Parsed only when the rung's epoch is not ours (rare): this runs for every event.
-      if (cursor !== null && !onEpoch(cursor, this.#tracker.epoch)) {
-        const at = parseCursor(cursor);
-        if (at && at.epoch !== this.#tracker.epoch) this.#tracker.reset(at.epoch, frame.prev ?? frame.seq - 1);
-      }
+      // This runs for every event: the rung's epoch without formatting and parsing its cursor.
+      const epoch = rung.conn.epoch !== undefined ? rung.conn.epoch : (parseCursor(rung.conn.cursor)?.epoch ?? null);
+      if (epoch !== null && epoch !== this.#tracker.epoch) this.#tracker.reset(epoch, frame.prev ?? frame.seq - 1);
       if (this.#tracker.lastSeq !== null && frame.seq <= this.#tracker.lastSeq) {
         this.#logger.debug('fallback-connection: dropped a seq already delivered', frame.seq);
         return;

@@ -113,6 +113,11 @@ export class Poller extends ConnectionBase {
     return this.#tracker.cursor;
   }
 
+  /** The server log's epoch this has reached (the cursor's first part), or null. */
+  get epoch(): string | null {
+    return this.#tracker.epoch;
+  }
+
   /** Number of messages waiting to be posted. */
   get queued(): number {
     return this.#outbox.queued;

@@ -159,6 +159,11 @@ export class RealtimeSocket extends ConnectionBase {
     return this.#tracker.cursor;
   }
 
+  /** The server log's epoch this has reached (the cursor's first part), or null. */
+  get epoch(): string | null {
+    return this.#tracker.epoch;
+  }
+
   /** The last `sys.hello` payload (limits, heartbeat, the user the server sees), or null. */
   get serverInfo(): HelloPayload | null {
     return this.#hello;

@@ -40,13 +40,14 @@ export class RecentKeys<K, V = true> {
   /**
    * Stores `value` under `key`. A new key, or any key with `refresh`, becomes the newest; without
    * it a known key keeps its place (like `Set.add`). The oldest keys leave past the capacity.
+   * Answers whether `key` was new.
    */
-  set(key: K, value: V, refresh = false): this {
+  set(key: K, value: V, refresh = false): boolean {
     const position = this.#positions.get(key);
     if (position !== undefined) {
       if (!refresh) {
         this.#values[position - this.#base] = value;
-        return this;
+        return false;
       }
       this.#values[position - this.#base] = undefined;
     }
@@ -60,12 +61,12 @@ export class RecentKeys<K, V = true> {
       this.#values[index] = undefined;
     }
     if (this.#head > this.#capacity || this.#keys.length > 4 * this.#capacity) this.#compact();
-    return this;
+    return position === undefined;
   }
 
-  /** Adds `key` as the newest unless known (for a set of keys). */
-  add(this: RecentKeys<K, true>, key: K): void {
-    this.set(key, true);
+  /** Adds `key` as the newest unless known (for a set of keys); answers whether it was new. */
+  add(this: RecentKeys<K, true>, key: K): boolean {
+    return this.set(key, true);
   }
 
   delete(key: K): boolean {

@@ -24,6 +24,23 @@ describe('NotificationInbox', () => {
     assert.equal(model.unread, 5);
   });
 
+  test('past its memory of unread ids it says a read of a forgotten one needs the server, and keeps the count', () => {
+    const small = inbox(5);
+    for (let seq = 1; seq <= 10; seq += 1) receive(small, [live(seq)]);
+    small.mark('read', ['n8']);
+    assert.equal(small.knows(['n8']), true, 'a read id it still remembers moves the count exactly');
+
+    const model = inbox(5);
+    const total = 5000; // more than the 4,096 ids it remembers
+    for (let seq = 1; seq <= total; seq += 1) receive(model, [live(seq)]);
+    assert.equal(model.unread, total);
+    assert.equal(model.knows([`n${total}`]), true);
+    assert.equal(model.knows(['n1']), false, 'the oldest unread id was forgotten');
+    model.mark('read', [`n${total - 2}`]);
+    assert.equal(model.knows([`n${total - 2}`]), false, 'once ids were forgotten, any id outside the unread memory may be unread');
+    assert.equal(model.count(live(total)), false, 'a replay of a remembered id is still recognised');
+  });
+
   test('a repeat of the same notification is dropped; the same id under a new seq merges with a count', () => {
     const model = inbox(5);
     receive(model, [live(1)]);

@@ -13,15 +13,18 @@ describe('RecentKeys', () => {
 
   test('refresh makes a known key the newest; without it the key keeps its place', () => {
     const refreshed = new RecentKeys<string, number>(2);
-    refreshed.set('a', 1).set('b', 2).set('a', 3, true).set('c', 4);
+    assert.equal(refreshed.set('a', 1), true);
+    refreshed.set('b', 2);
+    assert.equal(refreshed.set('a', 3, true), false);
+    refreshed.set('c', 4);
     assert.deepEqual([...refreshed.keys()].sort(), ['a', 'c']);
     assert.equal(refreshed.get('a'), 3);
 
     const kept = new RecentKeys<string>(2);
     kept.add('a');
     kept.add('b');
-    kept.add('a');
-    kept.add('c');
+    assert.equal(kept.add('a'), false);
+    assert.equal(kept.add('c'), true);
     assert.deepEqual([...kept].sort(), ['b', 'c']);
   });
 

@@ -340,8 +340,8 @@ export class NotificationInbox {
   #knowUnread(id: string): void {
     // Bounded: a read of an id forgotten here cannot lower the count, so the caller asks the server
     // (see {@link NotificationInbox.knows}).
-    if (this.#unreadKnown.size >= RECENT_IDS && !this.#unreadKnown.has(id)) this.#forgotUnread = true;
-    this.#unreadKnown.add(id);
+    const full = this.#unreadKnown.size >= RECENT_IDS;
+    if (this.#unreadKnown.add(id) && full) this.#forgotUnread = true;
   }
 }
 
