@@ -31,6 +31,8 @@ const CYCLES_BUDGET_MS = 10_000;
 const FLAGS = CHROME_FLAGS;
 // `BENCH_CPU_PROFILE=<dir>` writes a DevTools CPU profile of each measured window there (it slows the run).
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+// `BENCH_TRACE=<dir>`: a DevTools timeline trace of each measured window (slows it more).
+const TRACE_DIR = process.env.BENCH_TRACE;
 
 /** The goals of issue 4, by figure. */
 export const FEED_GOALS = {
@@ -197,7 +199,10 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
     // The measured window: from the first publish until the last event arrived and two frames passed.
     await page.evaluate(() => window.bench.start());
     if (PROFILE_DIR) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
-    if (process.env.BENCH_TRACE) await page.tracing.start({ path: path.join(process.env.BENCH_TRACE, `${kind}-${events}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'toplevel'] });
+    if (TRACE_DIR) {
+      const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'toplevel'];
+      await page.tracing.start({ path: path.join(TRACE_DIR, `${kind}-${events}.json`), categories });
+    }
     const before = await metrics(cdp);
     const load = publishPaced(server, events, TOTAL, RATE, next);
     next += TOTAL;
@@ -207,7 +212,7 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
     await load.stop();
     const publishMs = (load.finishedAt || Date.now()) - load.start;
     const after = await metrics(cdp);
-    if (process.env.BENCH_TRACE) await page.tracing.stop();
+    if (TRACE_DIR) await page.tracing.stop();
     if (PROFILE_DIR) {
       const { profile } = await cdp.send('Profiler.stop');
       await writeFile(path.join(PROFILE_DIR, `${kind}-${events}.cpuprofile`), JSON.stringify(profile));

@@ -43,6 +43,21 @@ const shadow = (editor: CollaborativeEditor) => editor.shadowRoot!;
 type Mounted = Awaited<ReturnType<typeof mount>>;
 const mirrorOf = (mounted: Mounted) => shadow(mounted.editor).querySelector('[part="carets"]')!.firstElementChild as HTMLElement;
 /** Width the text area gives its text: inside the padding, less the scrollbar. */
+/** Ada and Bob on a new document of 60 lines, Ada's selection on "line 50" shown to Bob. */
+async function adaSelectsLine50(line: (index: number) => string) {
+  const id = newDocId();
+  const ada = await mount(id, person('Ada', '#b91c1c'));
+  const bob = await mount(id, person('Bob', '#1d4ed8'));
+  await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
+  const lines = Array.from({ length: 60 }, (_, i) => line(i)).join('\n');
+  type(ada.textarea, lines);
+  await waitUntil(() => bob.textarea.value === lines);
+  const at = lines.indexOf('line 50');
+  select(ada.textarea, at, at + 'line 50'.length);
+  await waitUntil(() => selectionText(bob.editor) === 'line 50', "Ada's selection shows");
+  return { bob, lines };
+}
+
 function textWidth({ textarea }: Mounted): number {
   const style = getComputedStyle(textarea);
   return textarea.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
@@ -128,16 +143,7 @@ describe('<collaborative-editor> presence', () => {
   });
 
   it('lays the mirror out like the text area and keeps it scrolled with it', async () => {
-    const id = newDocId();
-    const ada = await mount(id, person('Ada', '#b91c1c'));
-    const bob = await mount(id, person('Bob', '#1d4ed8'));
-    await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
-    const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n');
-    type(ada.textarea, lines);
-    await waitUntil(() => bob.textarea.value === lines);
-    const at = lines.indexOf('line 50');
-    select(ada.textarea, at, at + 'line 50'.length);
-    await waitUntil(() => selectionText(bob.editor) === 'line 50', "Ada's selection shows");
+    const { bob } = await adaSelectsLine50((i) => `line ${i}`);
 
     const carets = shadow(bob.editor).querySelector('[part="carets"]') as HTMLElement;
     const area = getComputedStyle(bob.textarea);
@@ -155,16 +161,7 @@ describe('<collaborative-editor> presence', () => {
   });
 
   it('keeps the carets on their text when the text area scrolls while text arrives', async () => {
-    const id = newDocId();
-    const ada = await mount(id, person('Ada', '#b91c1c'));
-    const bob = await mount(id, person('Bob', '#1d4ed8'));
-    await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
-    const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n');
-    type(ada.textarea, lines);
-    await waitUntil(() => bob.textarea.value === lines);
-    const at = lines.indexOf('line 50');
-    select(ada.textarea, at, at + 'line 50'.length);
-    await waitUntil(() => selectionText(bob.editor) === 'line 50', "Ada's selection shows");
+    const { bob, lines } = await adaSelectsLine50((i) => `line ${i}`);
 
     // Bob types at the end and his text area follows the caret down, in the same task: the
     // scroll lands before the mirror has the new lines.
@@ -178,17 +175,9 @@ describe('<collaborative-editor> presence', () => {
   });
 
   it('follows a resize and a font change of the text area', async () => {
-    const id = newDocId();
-    const ada = await mount(id, person('Ada', '#b91c1c'));
-    const bob = await mount(id, person('Bob', '#1d4ed8'));
-    await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
     // Long lines that wrap differently at every width.
-    const lines = Array.from({ length: 60 }, (_, i) => `line ${i} ${'wrapping words '.repeat(i % 7)}`).join('\n');
-    type(ada.textarea, lines);
-    await waitUntil(() => bob.textarea.value === lines);
+    const { bob, lines } = await adaSelectsLine50((i) => `line ${i} ${'wrapping words '.repeat(i % 7)}`);
     const at = lines.indexOf('line 50');
-    select(ada.textarea, at, at + 'line 50'.length);
-    await waitUntil(() => selectionText(bob.editor) === 'line 50', "Ada's selection shows");
     await nextFrame();
     expect(mirrorTextWidth(bob)).to.equal(textWidth(bob));
 
