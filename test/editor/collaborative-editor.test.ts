@@ -7,14 +7,13 @@ import { CollabClient } from '../../src/services/collab-client.js';
 import type { RealtimeUser } from '../../src/context/keys.js';
 import { FakeProvider, defineFakeProvider, uniqueTag } from '../support/fakes.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { mountEditor, person } from './support.js';
+import { documentIdFor, isSynced, mountEditor, person, typeText } from './support.js';
 
 // Most tests hand a real CollabClient (talking to the real reference server) down through a test
 // provider built from ContextProviders; one test uses two real <realtime-provider>s.
 defineFakeProvider();
 
 let server: TestServer;
-let docCounter = 0;
 
 before(async () => {
   server = await startTestServer();
@@ -33,25 +32,13 @@ afterEach(() => {
   for (const node of manual.splice(0)) node.remove();
 });
 
-/** A fresh document id per test, so tests never see each other's text. */
-function newDocId(): string {
-  docCounter += 1;
-  return `editor-test-${Date.now().toString(36)}-${docCounter}`;
-}
+const newDocId = () => documentIdFor('editor-test');
 
 const user = person;
 
 /** One editor inside its own provider, a client of the test server. */
 const mount = (documentId: string, who: RealtimeUser) => mountEditor(`${server.wsUrl}/collab`, documentId, who);
 
-const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
-
-/** Types like the browser does: the value changes, then an `input` event. */
-function type(textarea: HTMLTextAreaElement, value: string, caret = value.length): void {
-  textarea.value = value;
-  textarea.setSelectionRange(caret, caret);
-  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText' }));
-}
 
 describe('<collaborative-editor>', () => {
   it('syncs two editors, each inside its own <realtime-provider>', async () => {
@@ -69,7 +56,7 @@ describe('<collaborative-editor>', () => {
     const a = first.querySelector('collaborative-editor')!;
     const b = second.querySelector('collaborative-editor')!;
     await waitUntil(() => isSynced(a) && isSynced(b), 'both editors sync through the real provider');
-    type(a.shadowRoot!.querySelector('textarea')!, 'through the provider');
+    typeText(a.shadowRoot!.querySelector('textarea')!, 'through the provider');
     await waitUntil(() => b.text === 'through the provider', 'text reaches the other editor');
     await waitUntil(() => b.peers.some((peer) => peer.name === 'Ada'), 'Ada is listed');
   });
@@ -80,7 +67,7 @@ describe('<collaborative-editor>', () => {
     const b = await mount(id, user('Bob', '#1d4ed8'));
     await waitUntil(() => isSynced(a.editor) && isSynced(b.editor), 'both editors sync');
 
-    type(a.textarea, 'Hello');
+    typeText(a.textarea, 'Hello');
     await waitUntil(() => b.textarea.value === 'Hello', 'text reaches the other editor');
     expect(b.editor.text).to.equal('Hello');
     expect(a.editor.text).to.equal('Hello');
@@ -91,12 +78,12 @@ describe('<collaborative-editor>', () => {
     const a = await mount(id, user('Ada', '#b91c1c'));
     const b = await mount(id, user('Bob', '#1d4ed8'));
     await waitUntil(() => isSynced(a.editor) && isSynced(b.editor));
-    type(a.textarea, 'middle');
+    typeText(a.textarea, 'middle');
     await waitUntil(() => b.textarea.value === 'middle');
 
     // Both edit before either sees the other's change.
-    type(a.textarea, 'start middle', 6);
-    type(b.textarea, 'middle end');
+    typeText(a.textarea, 'start middle', 6);
+    typeText(b.textarea, 'middle end');
     await waitUntil(
       () => a.textarea.value === b.textarea.value && a.textarea.value.length === 'start middle end'.length,
       'both editors converge',
@@ -110,19 +97,19 @@ describe('<collaborative-editor>', () => {
     const a = await mount(id, user('Ada', '#b91c1c'));
     const b = await mount(id, user('Bob', '#1d4ed8'));
     await waitUntil(() => isSynced(a.editor) && isSynced(b.editor));
-    type(a.textarea, 'world');
+    typeText(a.textarea, 'world');
     await waitUntil(() => b.textarea.value === 'world');
 
     b.textarea.focus();
     b.textarea.setSelectionRange(2, 2); // wo|rld
-    type(a.textarea, 'hello world', 6);
+    typeText(a.textarea, 'hello world', 6);
     await waitUntil(() => b.textarea.value === 'hello world');
     expect(b.textarea.selectionStart).to.equal(8); // hello wo|rld
     expect(b.textarea.selectionEnd).to.equal(8);
 
     // A selection keeps its characters too, and a remote delete before it pulls it back.
     b.textarea.setSelectionRange(6, 11); // "world"
-    type(a.textarea, 'world', 0);
+    typeText(a.textarea, 'world', 0);
     await waitUntil(() => b.textarea.value === 'world');
     expect([b.textarea.selectionStart, b.textarea.selectionEnd]).to.deep.equal([0, 5]);
   });
@@ -184,7 +171,7 @@ describe('<collaborative-editor>', () => {
     const id = newDocId();
     const a = await mount(id, user('Ada', '#b91c1c'));
     expect(a.editor.state).to.equal('connecting');
-    type(a.textarea, 'early');
+    typeText(a.textarea, 'early');
     const b = await mount(id, user('Bob', '#1d4ed8'));
     await waitUntil(() => b.textarea.value === 'early', 'early edit reaches the server');
   });
@@ -203,7 +190,7 @@ describe('<collaborative-editor>', () => {
     // A keystroke's synced → saved round trip is not re-announced.
     await waitUntil(() => a.editor.state === 'saved');
     await a.editor.updateComplete;
-    type(a.textarea, 'x');
+    typeText(a.textarea, 'x');
     await a.editor.updateComplete;
     expect(live.textContent!.trim()).to.equal('Saved');
     await waitUntil(() => a.editor.state === 'saved');
@@ -239,7 +226,7 @@ describe('<collaborative-editor>', () => {
     await editor.updateComplete;
     expect(editor.state).to.equal('idle');
     // Typed before any provider answered: kept once the (empty) document opens.
-    type(editor.shadowRoot!.querySelector('textarea')!, 'late but fine');
+    typeText(editor.shadowRoot!.querySelector('textarea')!, 'late but fine');
 
     customElements.define(lateTag, class extends FakeProvider {});
     const provider = late as FakeProvider;
@@ -283,7 +270,7 @@ describe('<collaborative-editor>', () => {
     const second = newDocId();
     const a = await mount(first, user('Ada', '#b91c1c'));
     await waitUntil(() => isSynced(a.editor));
-    type(a.textarea, 'first doc');
+    typeText(a.textarea, 'first doc');
     const watcher = await mount(first, user('Bob', '#1d4ed8'));
     await waitUntil(() => watcher.editor.peers.length === 1 && watcher.textarea.value === 'first doc');
 

@@ -1,9 +1,8 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/define/collaborative-editor.js';
-import type { CollaborativeEditor } from '../../src/elements/collaborative-editor/collaborative-editor.js';
 import type { RealtimeUser } from '../../src/context/keys.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { mountEditor } from './support.js';
+import { isSynced, mountEditor, typeText } from './support.js';
 
 // Undo per user through the element, two editors on the real reference server.
 
@@ -20,13 +19,6 @@ after(async () => {
 /** One editor inside its own provider, a client of the test server. */
 const mount = (documentId: string, who: RealtimeUser) => mountEditor(`${server.wsUrl}/collab`, documentId, who);
 
-const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
-
-function type(textarea: HTMLTextAreaElement, value: string, caret = value.length): void {
-  textarea.value = value;
-  textarea.setSelectionRange(caret, caret);
-  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText' }));
-}
 
 function press(textarea: HTMLTextAreaElement, init: KeyboardEventInit): boolean {
   const event = new KeyboardEvent('keydown', { bubbles: true, composed: true, cancelable: true, ...init });
@@ -41,9 +33,9 @@ describe('<collaborative-editor> undo', () => {
     const bob = await mount(id, { id: 'u-bob', name: 'Bob', color: '#3366aa' });
     await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor), 'both editors synced', { timeout: 10000 });
 
-    type(ada.textarea, 'abc');
+    typeText(ada.textarea, 'abc');
     await waitUntil(() => bob.editor.text === 'abc', 'Bob sees "abc"', { timeout: 10000 });
-    type(bob.textarea, 'XYZabc', 3);
+    typeText(bob.textarea, 'XYZabc', 3);
     await waitUntil(() => ada.editor.text === 'XYZabc', 'Ada sees "XYZabc"', { timeout: 10000 });
 
     expect(press(ada.textarea, { key: 'z', ctrlKey: true }), 'native undo prevented').to.equal(true);
@@ -61,7 +53,7 @@ describe('<collaborative-editor> undo', () => {
     const id = `editor-undo-ro-${Date.now().toString(36)}`;
     const ada = await mount(id, { id: 'u-ada', name: 'Ada', color: '#aa3366' });
     await waitUntil(() => isSynced(ada.editor), 'synced', { timeout: 10000 });
-    type(ada.textarea, 'kept');
+    typeText(ada.textarea, 'kept');
     ada.editor.readonly = true;
     await ada.editor.updateComplete;
     press(ada.textarea, { key: 'z', ctrlKey: true });

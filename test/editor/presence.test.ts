@@ -5,14 +5,13 @@ import type { CollaborativeEditor } from '../../src/elements/collaborative-edito
 import type { CollabPeersChangeEvent } from '../../src/events/collab-events.js';
 import type { RealtimeUser } from '../../src/context/keys.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { mountEditor, person } from './support.js';
+import { documentIdFor, isSynced, mountEditor, person, typeText } from './support.js';
 
 // Presence through awareness, on the real reference server: remote carets and selections drawn
 // over the text area, avatars, the `user` override, collab-peers-change, and people leaving and
 // coming back across a server restart.
 
 let server: TestServer;
-let counter = 0;
 
 before(async () => {
   server = await startTestServer();
@@ -22,15 +21,8 @@ after(async () => {
   await server.dispose();
 });
 
-const newDocId = () => `presence-${Date.now().toString(36)}-${(counter += 1)}`;
+const newDocId = () => documentIdFor('presence');
 const mount = (documentId: string, who: RealtimeUser) => mountEditor(`${server.wsUrl}/collab`, documentId, who);
-const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
-
-function type(textarea: HTMLTextAreaElement, value: string, caret = value.length): void {
-  textarea.value = value;
-  textarea.setSelectionRange(caret, caret);
-  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText' }));
-}
 
 /** Selects like a user does; `select` is what the editor listens for (as well as selectionchange). */
 function select(textarea: HTMLTextAreaElement, start: number, end: number, direction: 'forward' | 'backward' = 'forward'): void {
@@ -50,7 +42,7 @@ async function adaSelectsLine50(line: (index: number) => string) {
   const bob = await mount(id, person('Bob', '#1d4ed8'));
   await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
   const lines = Array.from({ length: 60 }, (_, i) => line(i)).join('\n');
-  type(ada.textarea, lines);
+  typeText(ada.textarea, lines);
   await waitUntil(() => bob.textarea.value === lines);
   const at = lines.indexOf('line 50');
   select(ada.textarea, at, at + 'line 50'.length);
@@ -112,7 +104,7 @@ describe('<collaborative-editor> presence', () => {
     const ada = await mount(id, person('Ada', '#b91c1c'));
     const bob = await mount(id, person('Bob', '#1d4ed8'));
     await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor), 'both synced');
-    type(ada.textarea, 'hello world');
+    typeText(ada.textarea, 'hello world');
     await waitUntil(() => bob.textarea.value === 'hello world', 'text reaches Bob');
 
     select(ada.textarea, 6, 11);
@@ -127,11 +119,11 @@ describe('<collaborative-editor> presence', () => {
     expect(getComputedStyle(mark).backgroundColor).to.match(/^(rgba|color)\(/);
 
     // A remote insert before the selection: it stays on "world".
-    type(bob.textarea, '>> hello world', 3);
+    typeText(bob.textarea, '>> hello world', 3);
     await waitUntil(() => ada.textarea.value === '>> hello world', 'Bob edits');
     await waitUntil(() => selectionText(bob.editor) === 'world', 'the selection keeps its characters');
     // A delete inside it shrinks it; the caret moves with its character.
-    type(bob.textarea, '>> hello wod', 11); // "rl" deleted
+    typeText(bob.textarea, '>> hello wod', 11); // "rl" deleted
     await waitUntil(() => selectionText(bob.editor) === 'wod', 'the selection shrinks with the delete');
 
     // A backward selection puts the caret at its start.
@@ -166,7 +158,7 @@ describe('<collaborative-editor> presence', () => {
     // Bob types at the end and his text area follows the caret down, in the same task: the
     // scroll lands before the mirror has the new lines.
     const longer = `${lines}${Array.from({ length: 40 }, (_, i) => `\nmore ${i}`).join('')}`;
-    type(bob.textarea, longer);
+    typeText(bob.textarea, longer);
     bob.textarea.scrollTop = bob.textarea.scrollHeight;
     await waitUntil(() => bob.textarea.scrollTop > 0 && selectionText(bob.editor) === 'line 50');
     await nextFrame();
@@ -212,7 +204,7 @@ describe('<collaborative-editor> presence', () => {
     const ada = await mount(id, person('Ada', '#b91c1c'));
     const bob = await mount(id, person('Bob', '#1d4ed8'));
     await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
-    type(ada.textarea, 'typed');
+    typeText(ada.textarea, 'typed');
     await waitUntil(() => caretOf(bob.editor, 'Ada') !== undefined, "Ada's caret shows");
     await nextFrame();
     const reads = [
@@ -224,7 +216,7 @@ describe('<collaborative-editor> presence', () => {
       let text = 'typed';
       for (const letter of 'abcdefghij') {
         text += letter;
-        type(ada.textarea, text);
+        typeText(ada.textarea, text);
         await waitUntil(() => bob.textarea.value === text && shadow(bob.editor).querySelector('[part="carets"]')!.textContent === `${text}Ada\u200b`);
         await bob.editor.updateComplete;
       }
@@ -270,7 +262,7 @@ describe('<collaborative-editor> presence', () => {
     expect(events.at(-1)!.bubbles).to.equal(true);
 
     await waitUntil(() => isSynced(bob.editor));
-    type(bob.textarea, 'some text here');
+    typeText(bob.textarea, 'some text here');
     await waitUntil(() => ada.editor.text === 'some text here');
     const count = events.length;
     for (let i = 0; i < 5; i += 1) select(bob.textarea, i, i + 2);
@@ -310,7 +302,7 @@ describe('<collaborative-editor> presence', () => {
     const ada = await mount(id, person('Ada', '#b91c1c'));
     const bob = await mount(id, person('Bob', '#fde047'));
     await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor));
-    type(bob.textarea, 'accessible text');
+    typeText(bob.textarea, 'accessible text');
     await waitUntil(() => ada.editor.text === 'accessible text');
     select(bob.textarea, 0, 10);
     await waitUntil(() => selectionText(ada.editor) === 'accessible', "Bob's selection shows");

@@ -10,13 +10,12 @@ import type { RealtimeUser } from '../../src/context/keys.js';
 import type { CollabSessionLike, CollabStatus } from '../../src/context/collab.js';
 import { type FakeProvider, defineFakeProvider } from '../support/fakes.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { type MountedEditor, mountEditor, person } from './support.js';
+import { documentIdFor, isSynced, type MountedEditor, mountEditor, person, typeText } from './support.js';
 
 // Offline work and saving, on the real reference server: edits made while it is down merge when it
 // is back; "Saved" against "N changes not saved yet"; the beforeunload warning; the IndexedDB copy.
 
 let server: TestServer;
-let counter = 0;
 defineFakeProvider();
 
 before(async () => {
@@ -32,16 +31,9 @@ afterEach(async () => {
   await server.restart();
 });
 
-const newDocId = () => `saving-${Date.now().toString(36)}-${(counter += 1)}`;
+const newDocId = () => documentIdFor('saving');
 const mount = (documentId: string, who: RealtimeUser) => mountEditor(`${server.wsUrl}/collab`, documentId, who);
-const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
 const statusText = (editor: CollaborativeEditor) => editor.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
-
-function type(textarea: HTMLTextAreaElement, value: string, caret = value.length): void {
-  textarea.value = value;
-  textarea.setSelectionRange(caret, caret);
-  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText' }));
-}
 
 /** Whether leaving the page now would ask the user first. */
 function leavingWarns(): boolean {
@@ -78,7 +70,7 @@ describe('<collaborative-editor> offline work and saving', () => {
     const ada = await mount(id, person('Ada', '#b91c1c'));
     const bob = await mount(id, person('Bob', '#1d4ed8'));
     await waitUntil(() => isSynced(ada.editor) && isSynced(bob.editor), 'both synced');
-    type(ada.textarea, 'shared');
+    typeText(ada.textarea, 'shared');
     await waitUntil(() => bob.editor.text === 'shared' && ada.editor.state === 'saved', 'saved and shared');
     await ada.editor.updateComplete;
     expect(statusText(ada.editor)).to.equal('Saved');
@@ -87,9 +79,9 @@ describe('<collaborative-editor> offline work and saving', () => {
 
     await server.stop();
     await waitUntil(() => ada.editor.state === 'offline' && bob.editor.state === 'offline', 'both offline');
-    type(ada.textarea, 'Ada: shared', 0 + 'Ada: '.length);
-    type(bob.textarea, 'shared :Bob');
-    type(bob.textarea, 'shared :Bob!');
+    typeText(ada.textarea, 'Ada: shared', 0 + 'Ada: '.length);
+    typeText(bob.textarea, 'shared :Bob');
+    typeText(bob.textarea, 'shared :Bob!');
     await ada.editor.updateComplete;
     await bob.editor.updateComplete;
     expect(ada.editor.unsaved).to.equal(1);
@@ -125,9 +117,9 @@ describe('<collaborative-editor> offline work and saving', () => {
     await server.stop();
     await waitUntil(() => ada.editor.state === 'offline', 'offline');
     expect(events.at(-1)!.state).to.equal('offline');
-    type(ada.textarea, 'a');
-    type(ada.textarea, 'ab');
-    type(ada.textarea, 'abc');
+    typeText(ada.textarea, 'a');
+    typeText(ada.textarea, 'ab');
+    typeText(ada.textarea, 'abc');
     await ada.editor.updateComplete;
     expect(statusText(ada.editor)).to.equal('Hors ligne · 3 modifications pas encore enregistrées');
 
@@ -203,7 +195,7 @@ describe('<collaborative-editor> offline work and saving', () => {
     await server.stop();
     const first = await mountWithCopy(id, person('Ada', '#b91c1c'));
     await waitUntil(() => first.editor.state === 'offline', 'offline from the start', { timeout: 10000 });
-    type(first.textarea, 'draft written offline');
+    typeText(first.textarea, 'draft written offline');
     await waitUntil(async () => (await storedCopy(id)) === 'draft written offline', 'the copy holds the draft');
     expect(first.editor.unsaved).to.be.above(0);
 
@@ -227,7 +219,7 @@ describe('<collaborative-editor> offline work and saving', () => {
     const id = newDocId();
     const ada = await mount(id, person('Ada', '#b91c1c'));
     await waitUntil(() => ada.editor.state === 'saved');
-    type(ada.textarea, 'not copied');
+    typeText(ada.textarea, 'not copied');
     await waitUntil(() => ada.editor.state === 'saved' && ada.editor.unsaved === 0);
     const names = (await indexedDB.databases()).map((database) => database.name);
     expect(names).not.to.include(OFFLINE_COPY_PREFIX + id);

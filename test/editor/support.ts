@@ -47,3 +47,17 @@ export async function mountEditor(collabUrl: string, documentId: string, who: Re
   const textarea = editor.shadowRoot!.querySelector('textarea')!;
   return { provider, editor, textarea };
 }
+
+/** Whether the editor finished its sync exchange (and saved, with a server that confirms). */
+export const isSynced = (editor: CollaborativeEditor) => editor.state === 'synced' || editor.state === 'saved';
+
+/** Types like the browser does: the value changes, then an `input` event. */
+export function typeText(textarea: HTMLTextAreaElement, value: string, caret = value.length): void {
+  textarea.value = value;
+  textarea.setSelectionRange(caret, caret);
+  textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText' }));
+}
+
+let documents = 0;
+/** A fresh document id per test, so tests never see each other's text. */
+export const documentIdFor = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(documents += 1)}`;

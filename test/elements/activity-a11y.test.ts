@@ -6,21 +6,9 @@ import { langObserverState } from '../../src/controllers/lang-controller.js';
 import { relativeTimeTickerState } from '../../src/controllers/relative-time-controller.js';
 import { FRAME_FALLBACK_MS } from '../../src/controllers/frame-batcher.js';
 import { ActivityFeed } from '../../src/elements/activity-feed/activity-feed.js';
-import type { IntersectionObserverLike } from '../../src/elements/activity-feed/sentinel-watch.js';
 import { FakeApi, FakeConnection, type FakeProvider, activityEnvelope, activityItem } from '../support/fakes.js';
-import { FakeIntersectionObserver, mountFeed, part, providerTag, shownSeqs } from './activity-support.js';
+import { FakeIntersectionObserver, fakeIoTag, mountFeed, part, providerTag, shownSeqs } from './activity-support.js';
 
-const fakeIoTag = 'activity-feed-a11y-io';
-if (!customElements.get(fakeIoTag)) {
-  customElements.define(
-    fakeIoTag,
-    class extends ActivityFeed {
-      protected override createIntersectionObserver(callback: IntersectionObserverCallback): IntersectionObserverLike {
-        return new FakeIntersectionObserver(callback);
-      }
-    },
-  );
-}
 
 const cdp = <T>(method: string, params: Record<string, unknown> = {}) => executeServerCommand<T, { method: string; params: object }>('cdp', { method, params });
 

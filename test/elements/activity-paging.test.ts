@@ -1,10 +1,8 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { ActivityFeed } from '../../src/elements/activity-feed/activity-feed.js';
-import type { IntersectionObserverLike } from '../../src/elements/activity-feed/sentinel-watch.js';
 import { ActivityLoadErrorEvent } from '../../src/events/activity-load-error-event.js';
 import { activityEnvelope, activityItem } from '../support/fakes.js';
-import { FakeIntersectionObserver, mountFeed, part, shownSeqs } from './activity-support.js';
+import { FakeIntersectionObserver, fakeIoTag, mountFeed, part, shownSeqs } from './activity-support.js';
 
 const items = (from: number, to: number) => {
   const out = [];
@@ -12,19 +10,6 @@ const items = (from: number, to: number) => {
   return out;
 };
 
-// Intersections are computed only in rendered pages (one of two parallel test pages is not):
-// this feed's infinite scroll observer is driven by the test.
-const fakeIoTag = 'activity-feed-fake-io';
-if (!customElements.get(fakeIoTag)) {
-  customElements.define(
-    fakeIoTag,
-    class extends ActivityFeed {
-      protected override createIntersectionObserver(callback: IntersectionObserverCallback): IntersectionObserverLike {
-        return new FakeIntersectionObserver(callback);
-      }
-    },
-  );
-}
 
 describe('<activity-feed> older pages', () => {
   it('shows "Load older" once the first page says more exist, and asks before= its cursor', async () => {

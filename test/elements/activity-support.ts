@@ -2,7 +2,7 @@
 import { fixture } from '@open-wc/testing';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import '../../src/define/activity-feed.js';
-import type { ActivityFeed } from '../../src/elements/activity-feed/activity-feed.js';
+import { ActivityFeed } from '../../src/elements/activity-feed/activity-feed.js';
 import type { IntersectionObserverLike } from '../../src/elements/activity-feed/sentinel-watch.js';
 import { FakeApi, FakeConnection, type FakeProvider, defineFakeProvider } from '../support/fakes.js';
 
@@ -81,4 +81,20 @@ export class FakeIntersectionObserver implements IntersectionObserverLike {
     if (all.length !== 1) throw new Error(`expected one live observer, found ${all.length}`);
     return all[0]!;
   }
+}
+
+/**
+ * An activity feed whose infinite-scroll observer the test drives: intersections are computed
+ * only in rendered pages, and one of two parallel test pages is not.
+ */
+export const fakeIoTag = 'activity-feed-fake-io';
+if (!customElements.get(fakeIoTag)) {
+  customElements.define(
+    fakeIoTag,
+    class extends ActivityFeed {
+      protected override createIntersectionObserver(callback: IntersectionObserverCallback): IntersectionObserverLike {
+        return new FakeIntersectionObserver(callback);
+      }
+    },
+  );
 }

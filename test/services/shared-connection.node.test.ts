@@ -119,13 +119,17 @@ describe('SharedConnection', () => {
 
   const settle = () => clock.runAllAsync();
 
+  /** A tab whose connection has started and settled (elected or following). */
+  async function join(): Promise<Tab> {
+    const joined = tab();
+    joined.conn.connect();
+    await settle();
+    return joined;
+  }
+
   test('one tab leads and holds the only connection; the others receive every envelope and status once', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
-    const b = tab();
-    b.conn.connect();
-    await settle();
+    const a = await join();
+    const b = await join();
     assert.equal(a.conn.role, 'leader');
     assert.equal(b.conn.role, 'follower');
     assert.equal(a.made.length + b.made.length, 1);
@@ -142,12 +146,8 @@ describe('SharedConnection', () => {
   });
 
   test('a degraded leader (SSE) shows as degraded in every tab', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
-    const b = tab();
-    b.conn.connect();
-    await settle();
+    const a = await join();
+    const b = await join();
     a.made[0]!.events.setStatus({ state: 'open', transport: 'sse' });
     await settle();
     assert.equal(b.conn.status.transport, 'sse');
@@ -155,25 +155,17 @@ describe('SharedConnection', () => {
   });
 
   test('a late tab learns the status and the resume point from the leader', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
+    const a = await join();
     a.made[0]!.open(40);
     await settle();
-    const b = tab();
-    b.conn.connect();
-    await settle();
+    const b = await join();
     assert.equal(b.conn.status.state, 'open');
     assert.equal(b.conn.cursor, `${EPOCH}:40`);
   });
 
   test("a follower's sends go through the leader's connection with their mid, and are acknowledged", async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
-    const b = tab();
-    b.conn.connect();
-    await settle();
+    const a = await join();
+    const b = await join();
     a.made[0]!.open(1);
     await settle();
     assert.equal(b.conn.send('notification.read', { state: 'read', ids: ['n1'] }, { mid: 'm-1' }), 'sent');
@@ -184,14 +176,10 @@ describe('SharedConnection', () => {
   });
 
   test('app messages one tab sends reach the other tabs once, as separate connections would', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
+    const a = await join();
     const b = tab();
     b.conn.connect();
-    const c = tab();
-    c.conn.connect();
-    await settle();
+    const c = await join();
     a.made[0]!.open(1);
     await settle();
     b.conn.send('app.chat' as MessageType, { text: 'hi' } as PayloadOf<MessageType>, { mid: 'chat-1' });
@@ -203,14 +191,10 @@ describe('SharedConnection', () => {
   });
 
   test('hand-over: when the leader closes, the next tab resumes from its last seq and nothing is lost or doubled', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
+    const a = await join();
     const b = tab();
     b.conn.connect();
-    const c = tab();
-    c.conn.connect();
-    await settle();
+    const c = await join();
     const first = a.made[0]!;
     first.open(0);
     first.notify(1);
@@ -234,14 +218,10 @@ describe('SharedConnection', () => {
   });
 
   test('hand-over: sends the old leader never acknowledged go to the new leader with the same mid', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
+    const a = await join();
     const b = tab();
     b.conn.connect();
-    const c = tab();
-    c.conn.connect();
-    await settle();
+    const c = await join();
     a.made[0]!.open(0);
     await settle();
     a.conn.close();
@@ -255,12 +235,8 @@ describe('SharedConnection', () => {
   });
 
   test('pagehide in the leading tab hands the connection over, and pageshow from the cache rejoins', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
-    const b = tab();
-    b.conn.connect();
-    await settle();
+    const a = await join();
+    const b = await join();
     a.made[0]!.open(0);
     await settle();
     a.page.fire('pagehide', { persisted: true });
@@ -280,12 +256,8 @@ describe('SharedConnection', () => {
   });
 
   test('a follower that was closed and connects again hands its waiting sends to the leader', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
-    const b = tab();
-    b.conn.connect();
-    await settle();
+    const a = await join();
+    const b = await join();
     a.made[0]!.open(0);
     await settle();
     b.conn.close();
@@ -312,12 +284,8 @@ describe('SharedConnection', () => {
   });
 
   test('a relayed frame that fails validation is dropped', async () => {
-    const a = tab();
-    a.conn.connect();
-    await settle();
-    const b = tab();
-    b.conn.connect();
-    await settle();
+    const a = await join();
+    const b = await join();
     a.made[0]!.open(0);
     await settle();
     // Straight onto the channel, as a buggy or hostile tab would.
