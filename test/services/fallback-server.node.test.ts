@@ -158,7 +158,8 @@ describe('FallbackConnection against the reference server', () => {
         }
       })();
       await waitFor(openOn(c.connection, 'websocket'), 'back on websocket', 8_000);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // At least six during the climb and after it, however fast the climb was on this machine.
+      await waitFor(() => published.length > 15, 'six published through the climb', 5_000);
       publishing = false;
       await publisher;
       published.push(...(await publish(api2, 5, 'after')));
