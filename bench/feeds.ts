@@ -29,7 +29,8 @@ const QUIET_MS = 5_000;
 const CYCLES_BUDGET_MS = 30_000;
 
 const FLAGS = CHROME_FLAGS;
-// `BENCH_CPU_PROFILE=<dir>` writes a DevTools CPU profile of each measured window there (it slows the run).
+// `BENCH_CPU_PROFILE=<dir>` writes a DevTools CPU profile of each measured window there, and one of
+// each run of mount/unmount cycles (`<kind>-<events>-cycles`); it slows the run.
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 // `BENCH_TRACE=<dir>`: a DevTools timeline trace of each measured window (slows it more).
 const TRACE_DIR = process.env.BENCH_TRACE;
@@ -237,9 +238,14 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
     const leakBefore = await leakState(cdp, page);
     await page.evaluate(() => window.bench.traceTimers(true));
     const trickle = publishPaced(server, events, Number.MAX_SAFE_INTEGER, CYCLE_RATE, next);
+    if (PROFILE_DIR) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
     const cyclesStart = Date.now();
     const cycles = await page.evaluate((n, k, e, ms) => window.bench.cycles(n, k, e, ms), CYCLES, kind, events, CYCLES_BUDGET_MS);
     const cyclesMs = Date.now() - cyclesStart;
+    if (PROFILE_DIR) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(path.join(PROFILE_DIR, `${kind}-${events}-cycles.cpuprofile`), JSON.stringify(profile));
+    }
     await trickle.stop();
     const quietAfter = await page.evaluate((ms) => window.bench.quiet(ms), QUIET_MS);
     await sleep(1_000);
