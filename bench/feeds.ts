@@ -149,6 +149,20 @@ async function heapUsed(cdp: CDPSession): Promise<number> {
 }
 
 /** Live listeners (DevTools protocol) and timers (the page's wrapped timers plus the kit's ticker). */
+/** With `BENCH_CPU_PROFILE` set, starts the page's CPU profiler; otherwise nothing. */
+async function startProfile(cdp: CDPSession): Promise<void> {
+  if (!PROFILE_DIR) return;
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+}
+
+/** With `BENCH_CPU_PROFILE` set, stops the profiler and writes `<name>.cpuprofile` there. */
+async function stopProfile(cdp: CDPSession, name: string): Promise<void> {
+  if (!PROFILE_DIR) return;
+  const { profile } = await cdp.send('Profiler.stop');
+  await writeFile(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+}
+
 async function leakState(cdp: CDPSession, page: Page) {
   await collectGarbage(cdp);
   const { jsEventListeners } = await cdp.send('Memory.getDOMCounters');
@@ -199,7 +213,7 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
 
     // The measured window: from the first publish until the last event arrived and two frames passed.
     await page.evaluate(() => window.bench.start());
-    if (PROFILE_DIR) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    await startProfile(cdp);
     if (TRACE_DIR) {
       const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'toplevel'];
       await page.tracing.start({ path: path.join(TRACE_DIR, `${kind}-${events}.json`), categories });
@@ -214,10 +228,7 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
     const publishMs = (load.finishedAt || Date.now()) - load.start;
     const after = await metrics(cdp);
     if (TRACE_DIR) await page.tracing.stop();
-    if (PROFILE_DIR) {
-      const { profile } = await cdp.send('Profiler.stop');
-      await writeFile(path.join(PROFILE_DIR, `${kind}-${events}.cpuprofile`), JSON.stringify(profile));
-    }
+    await stopProfile(cdp, `${kind}-${events}`);
     const gaps = await page.evaluate((from, to) => window.bench.gaps(from, to), load.firstSeq, load.lastSeq);
     const frames = await page.evaluate(() => window.bench.stop());
     const newest = await page.evaluate(() => window.bench.newest());
@@ -238,14 +249,11 @@ async function measure(browser: Browser, pageDir: string, kind: Kind, events: Ev
     const leakBefore = await leakState(cdp, page);
     await page.evaluate(() => window.bench.traceTimers(true));
     const trickle = publishPaced(server, events, Number.MAX_SAFE_INTEGER, CYCLE_RATE, next);
-    if (PROFILE_DIR) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    await startProfile(cdp);
     const cyclesStart = Date.now();
     const cycles = await page.evaluate((n, k, e, ms) => window.bench.cycles(n, k, e, ms), CYCLES, kind, events, CYCLES_BUDGET_MS);
     const cyclesMs = Date.now() - cyclesStart;
-    if (PROFILE_DIR) {
-      const { profile } = await cdp.send('Profiler.stop');
-      await writeFile(path.join(PROFILE_DIR, `${kind}-${events}-cycles.cpuprofile`), JSON.stringify(profile));
-    }
+    await stopProfile(cdp, `${kind}-${events}-cycles`);
     await trickle.stop();
     const quietAfter = await page.evaluate((ms) => window.bench.quiet(ms), QUIET_MS);
     await sleep(1_000);
